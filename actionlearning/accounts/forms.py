@@ -1,0 +1,54 @@
+from django import forms
+
+from actionlearning.accounts.models import User
+from actionlearning.timezones import time_zone_choices
+
+
+class TimeZoneSelect(forms.Select):
+    """A select that static/js/timezone.js may preset to the browser's own zone."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-detect-time-zone": "", **(attrs or {})})
+
+
+class SignupDetailsForm(forms.Form):
+    """The fields allauth's sign-up form gains: a name and a time zone."""
+
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        help_text="As colleagues in your learning set will see it.",
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        initial="Europe/London",
+        help_text="Meeting times are shown to you in this zone.",
+        widget=TimeZoneSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()
+
+    def signup(self, request, user: User) -> None:
+        user.full_name = self.cleaned_data["full_name"]
+        user.time_zone = self.cleaned_data["time_zone"]
+        user.save(update_fields=["full_name", "time_zone"])
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        help_text="Meeting times are shown to you in this zone.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "time_zone"]
+        labels = {"full_name": "Full name"}
+        widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = time_zone_choices()
