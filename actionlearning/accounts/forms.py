@@ -22,14 +22,11 @@ class SignupDetailsForm(forms.Form):
     )
     time_zone = forms.ChoiceField(
         label="Time zone",
+        choices=time_zone_choices,
         initial="Europe/London",
         help_text="Meeting times are shown to you in this zone.",
         widget=TimeZoneSelect,
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = time_zone_choices()
 
     def signup(self, request, user: User) -> None:
         user.full_name = self.cleaned_data["full_name"]
@@ -40,6 +37,7 @@ class SignupDetailsForm(forms.Form):
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         label="Time zone",
+        choices=time_zone_choices,
         help_text="Meeting times are shown to you in this zone.",
     )
 
@@ -48,7 +46,3 @@ class ProfileForm(forms.ModelForm):
         fields = ["full_name", "time_zone"]
         labels = {"full_name": "Full name"}
         widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["time_zone"].choices = time_zone_choices()
