@@ -38,6 +38,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         "staff", default=False, help_text="May enter the administration site (with 2FA)."
     )
     is_active = models.BooleanField(default=True)
+    organisation = models.ForeignKey(
+        "innovations.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+        help_text="The organisation you work for. Its people may update its adoption journeys.",
+    )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
