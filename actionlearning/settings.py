@@ -18,15 +18,27 @@ from actionlearning.timezones import validate_time_zone_name
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
-env = environ.Env()
+
+class _Env(environ.Env):
+    """An empty variable means "use the default", as `.env.example` leaves many."""
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        if self.ENVIRON.get(var) == "" and default is not self.NOTSET:
+            return default
+        return super().get_value(var, cast=cast, default=default, parse_default=parse_default)
+
+
+env = _Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 
 def _url_setting(name: str, default: str, schemes: tuple[str, ...]) -> str:
-    """An URL from the environment, refused loudly when its scheme is unknown."""
+    """An URL from the environment, refused loudly when its scheme is unknown.
+
+    Empty means "not set" (only where the default is empty too).
+    """
     value = env.str(name, default=default)
-    scheme = urlsplit(value).scheme
-    if scheme not in schemes:
+    if value and urlsplit(value).scheme not in schemes:
         raise ImproperlyConfigured(
             f"{name}={value!r} is not a valid URL: it must start with one of "
             + ", ".join(f"{s}://" for s in schemes)
@@ -118,8 +130,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-REDIS_URL = _url_setting("REDIS_URL", default="", schemes=("", "redis", "rediss"))
-CACHE_URL = _url_setting("CACHE_URL", default=REDIS_URL, schemes=("", "redis", "rediss"))
+REDIS_URL = _url_setting("REDIS_URL", default="", schemes=("redis", "rediss"))
+CACHE_URL = _url_setting("CACHE_URL", default=REDIS_URL, schemes=("redis", "rediss"))
 if CACHE_URL:
     CACHES = {
         "default": {
@@ -208,7 +220,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery ---------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or f"sqla+sqlite:///{VAR_DIR / 'celery-broker.sqlite3'}"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Redis redelivers an unacknowledged task after this long (acks are late).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600} if REDIS_URL else {}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
