@@ -30,6 +30,7 @@ run: install
 
 ## make test: lint, migrations check, and the whole test suite
 test: install
+	@mkdir -p var
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
