@@ -12,6 +12,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from actionlearning.timezones import validate_time_zone
+from innovations.models import CfirDomain
 
 RECOMMENDED_MIN_MEMBERS = 4
 DEFAULT_CAPACITY = 8
@@ -574,3 +575,681 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"Calendar feed of {self.person}"
+
+
+# --- Between meetings -------------------------------------------------------------------
+# What members keep between meetings: reflections, actions, questions, barriers, airtime
+# bids and check-ins. Who sees each is decided once, in its QuerySet's `visible_to(user)`.
+# The set ids are taken from memberships (indexed by person and state), never by scanning sets.
+
+
+def _joined_set_ids(user) -> models.QuerySet:
+    return Membership.objects.active().filter(person=user).values("learning_set_id")
+
+
+def _facilitated_set_ids(user) -> models.QuerySet:
+    return _joined_set_ids(user).filter(role=Role.FACILITATOR)
+
+
+class ReflectionTemplate(models.TextChoices):
+    WHAT_SO_WHAT = "what_so_what", "What? So what? Now what?"
+    GIBBS = "gibbs", "Gibbs’ reflective cycle"
+
+
+# The fields of each template, one per stage, in the order they are written.
+REFLECTION_STAGES = {
+    ReflectionTemplate.WHAT_SO_WHAT: ("what", "so_what", "now_what"),
+    ReflectionTemplate.GIBBS: (
+        "description",
+        "feelings",
+        "evaluation",
+        "analysis",
+        "conclusion",
+        "action_plan",
+    ),
+}
+
+
+class ReflectionVisibility(models.TextChoices):
+    PRIVATE = "private", "Only me"
+    FACILITATORS = "facilitators", "Me and the set’s facilitators"
+    SET = "set", "Everyone in the set"
+
+
+SHARED_VISIBILITIES = (ReflectionVisibility.FACILITATORS, ReflectionVisibility.SET)
+
+
+class ReflectionQuerySet(models.QuerySet["Reflection"]):
+    def visible_to(self, user) -> "ReflectionQuerySet":
+        """The author's own; those shared with a set `user` is in; those shared with the
+        facilitators of a set `user` facilitates. Staff are not special: private is private."""
+        if not user.is_authenticated:
+            return self.none()
+        shared_with_set = Q(
+            visibility=ReflectionVisibility.SET, learning_set_id__in=_joined_set_ids(user)
+        )
+        shared_with_facilitators = Q(
+            visibility__in=SHARED_VISIBILITIES, learning_set_id__in=_facilitated_set_ids(user)
+        )
+        return self.filter(Q(author=user) | shared_with_set | shared_with_facilitators)
+
+    def shared(self) -> "ReflectionQuerySet":
+        return self.filter(visibility__in=SHARED_VISIBILITIES)
+
+    def authored_by(self, user) -> "ReflectionQuerySet":
+        return self.filter(author=user)
+
+
+def _has_text_in(fields: tuple[str, ...]) -> Q:
+    condition = ~Q(**{fields[0]: ""})
+    for field in fields[1:]:
+        condition |= ~Q(**{field: ""})
+    return condition
+
+
+class Reflection(models.Model):
+    """Reflection on action, in one of two templates; private to its author unless shared."""
+
+    Template = ReflectionTemplate
+    Visibility = ReflectionVisibility
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflections"
+    )
+    learning_set = models.ForeignKey(
+        LearningSet, on_delete=models.CASCADE, related_name="reflections"
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="reflections"
+    )
+    action = models.ForeignKey(
+        "Action", on_delete=models.SET_NULL, null=True, blank=True, related_name="reflections"
+    )
+    template = models.CharField(
+        max_length=20, choices=Template.choices, default=Template.WHAT_SO_WHAT
+    )
+    title = models.CharField(max_length=200, blank=True)
+    what = models.TextField("What?", blank=True)
+    so_what = models.TextField("So what?", blank=True)
+    now_what = models.TextField("Now what?", blank=True)
+    description = models.TextField(blank=True)
+    feelings = models.TextField(blank=True)
+    evaluation = models.TextField(blank=True)
+    analysis = models.TextField(blank=True)
+    conclusion = models.TextField(blank=True)
+    action_plan = models.TextField("action plan", blank=True)
+    visibility = models.CharField(
+        "who can read it", max_length=20, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ReflectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_choice_is_valid("template", ReflectionTemplate),
+                name="reflection_template_valid",
+            ),
+            models.CheckConstraint(
+                condition=_choice_is_valid("visibility", ReflectionVisibility),
+                name="reflection_visibility_valid",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(template=ReflectionTemplate.WHAT_SO_WHAT)
+                    & _has_text_in(REFLECTION_STAGES[ReflectionTemplate.WHAT_SO_WHAT])
+                )
+                | (
+                    Q(template=ReflectionTemplate.GIBBS)
+                    & _has_text_in(REFLECTION_STAGES[ReflectionTemplate.GIBBS])
+                ),
+                name="reflection_has_text",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["author", "-created_at"], name="reflection_author_idx"),
+            models.Index(
+                fields=["learning_set", "visibility", "-created_at"], name="reflection_set_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reflection {self.pk} by {self.author}"
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == ReflectionVisibility.PRIVATE
+
+    @property
+    def stage_fields(self) -> tuple[str, ...]:
+        return REFLECTION_STAGES[ReflectionTemplate(self.template)]
+
+    @property
+    def stages(self) -> list[tuple[str, str]]:
+        """(label, text) for each stage of its template, in order."""
+        return [
+            (str(self._meta.get_field(name).verbose_name), getattr(self, name))
+            for name in self.stage_fields
+        ]
+
+    @property
+    def label(self) -> str:
+        return self.title or f"Reflection of {self.created_at.day} {self.created_at:%B %Y}"
+
+
+class ReflectionVersion(models.Model):
+    """What a reflection said before each edit, so editing keeps the author's history."""
+
+    reflection = models.ForeignKey(Reflection, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    template = models.CharField(max_length=20, choices=ReflectionTemplate.choices)
+    title = models.CharField(max_length=200, blank=True)
+    stages = models.JSONField(default=dict, help_text="{stage field: text}")
+    visibility = models.CharField(max_length=20, choices=ReflectionVisibility.choices)
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["reflection", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reflection", "number"], name="reflection_version_unique"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="reflection_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of reflection {self.reflection_id}"
+
+
+class ReflectionDraft(models.Model):
+    """Exactly what the author last typed into a reflection form, kept until they submit it.
+
+    One draft of a new reflection per author and set, and one per reflection being edited.
+    """
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reflection_drafts"
+    )
+    learning_set = models.ForeignKey(
+        LearningSet, on_delete=models.CASCADE, related_name="reflection_drafts"
+    )
+    reflection = models.ForeignKey(
+        Reflection, on_delete=models.CASCADE, null=True, blank=True, related_name="drafts"
+    )
+    template = models.CharField(max_length=20, choices=ReflectionTemplate.choices)
+    fields = models.JSONField(default=dict, help_text="{form field: what was typed}")
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-saved_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "learning_set"],
+                condition=Q(reflection__isnull=True),
+                name="reflection_draft_one_new_per_set",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "reflection"],
+                condition=Q(reflection__isnull=False),
+                name="reflection_draft_one_per_reflection",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft by {self.author} saved {self.saved_at:%Y-%m-%d %H:%M}"
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+    BLOCKED = "blocked", "Blocked"
+
+
+UNFINISHED_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.BLOCKED)
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def visible_to(self, user) -> "ActionQuerySet":
+        """Its owner, and the active members of its set (actions are reviewed together)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(owner=user) | Q(learning_set_id__in=_joined_set_ids(user)))
+
+    def owned_by(self, user) -> "ActionQuerySet":
+        return self.filter(owner=user)
+
+    def unfinished(self) -> "ActionQuerySet":
+        return self.filter(status__in=UNFINISHED_ACTION_STATUSES)
+
+    def blocked(self) -> "ActionQuerySet":
+        return self.filter(status=ActionStatus.BLOCKED)
+
+    def overdue(self) -> "ActionQuerySet":
+        return self.unfinished().filter(due_on__lt=timezone.localdate())
+
+
+class Action(models.Model):
+    """A commitment a member makes, at a meeting or between meetings, to do by a date."""
+
+    Status = ActionStatus
+
+    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="actions")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="actions"
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        help_text="The meeting it was made at; empty when made between meetings.",
+    )
+    text = models.TextField("what they will do")
+    made_on = models.DateField(help_text="The day of the meeting it came from, or of writing.")
+    due_on = models.DateField("due date")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    status_changed_at = models.DateTimeField(default=timezone.now)
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="action_has_text"),
+            models.CheckConstraint(
+                condition=_choice_is_valid("status", ActionStatus), name="action_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("made_on")), name="action_due_after_made"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_on"], name="action_owner_idx"),
+            models.Index(fields=["learning_set", "status", "due_on"], name="action_set_idx"),
+            models.Index(fields=["learning_set", "created_at"], name="action_set_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_unfinished(self) -> bool:
+        return self.status in UNFINISHED_ACTION_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_unfinished and self.due_on < timezone.localdate()
+
+
+class ActionUpdate(models.Model):
+    """A dated note of progress on an action, and the status it left the action in."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField("progress", blank=True)
+    status = models.CharField(max_length=20, choices=ActionStatus.choices)
+    check_in = models.ForeignKey(
+        "CheckIn", on_delete=models.CASCADE, null=True, blank=True, related_name="action_updates"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["action", "written_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=_choice_is_valid("status", ActionStatus),
+                name="action_update_status_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["action", "written_at"], name="action_update_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} on {self.written_at:%Y-%m-%d}"
+
+
+class QuestionAddressee(models.TextChoices):
+    SET = "set", "The set"
+    INNOVATOR = "innovator", "The innovator"
+
+
+class QuestionStatus(models.TextChoices):
+    OPEN = "open", "Waiting for an answer"
+    ANSWERED = "answered", "Answered"
+
+
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def visible_to(self, user) -> "QuestionQuerySet":
+        """The asker; the members of its set; and, when it is for the innovator, the
+        innovators of the set's innovation (who see the asker's first name and organisation)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(
+            Q(asked_by=user)
+            | Q(learning_set_id__in=_joined_set_ids(user))
+            | self._for_innovator_q(user)
+        )
+
+    def for_innovator(self, user) -> "QuestionQuerySet":
+        """Every question addressed to an innovation `user` speaks for, from every set."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(self._for_innovator_q(user))
+
+    @staticmethod
+    def _for_innovator_q(user) -> Q:
+        championed = user.innovations_championed.through.objects.filter(user=user).values(
+            "innovation_id"
+        )
+        return Q(addressed_to=QuestionAddressee.INNOVATOR, innovation_id__in=championed)
+
+    def unanswered(self) -> "QuestionQuerySet":
+        return self.filter(status=QuestionStatus.OPEN)
+
+    def answered(self) -> "QuestionQuerySet":
+        return self.filter(status=QuestionStatus.ANSWERED)
+
+    def with_support(self, user) -> "QuestionQuerySet":
+        """Annotates `supporters` (a count) and `supported_by_me`."""
+        return self.annotate(
+            supporters=models.Count("supports", distinct=True),
+            supported_by_me=Exists(
+                QuestionSupport.objects.filter(question=OuterRef("pk"), person=user)
+            ),
+        )
+
+
+class Question(models.Model):
+    """A member's question for the set or for the innovator, supported by others and answered."""
+
+    Addressee = QuestionAddressee
+    Status = QuestionStatus
+
+    learning_set = models.ForeignKey(
+        LearningSet, on_delete=models.CASCADE, related_name="questions"
+    )
+    # The set's innovation, kept here so an innovator's inbox is one indexed lookup.
+    innovation = models.ForeignKey(
+        "innovations.Innovation", on_delete=models.CASCADE, related_name="set_questions"
+    )
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questions_asked"
+    )
+    asker_organisation = models.ForeignKey(
+        "innovations.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The organisation the asker represented in the set when they asked.",
+    )
+    addressed_to = models.CharField(
+        "for", max_length=20, choices=Addressee.choices, default=Addressee.SET
+    )
+    text = models.TextField("question")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="question_has_text"),
+            models.CheckConstraint(
+                condition=_choice_is_valid("addressed_to", QuestionAddressee),
+                name="question_addressee_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=QuestionStatus.OPEN, answer="", answered_at__isnull=True)
+                | (Q(status=QuestionStatus.ANSWERED, answered_at__isnull=False) & ~Q(answer="")),
+                name="question_answered_says_what_and_when",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["learning_set", "status", "-created_at"], name="question_set_idx"),
+            models.Index(
+                fields=["innovation", "addressed_to", "status", "-created_at"],
+                name="question_innovation_idx",
+            ),
+            models.Index(fields=["asked_by", "-created_at"], name="question_asker_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_answered(self) -> bool:
+        return self.status == QuestionStatus.ANSWERED
+
+    @property
+    def is_for_innovator(self) -> bool:
+        return self.addressed_to == QuestionAddressee.INNOVATOR
+
+
+class QuestionSupport(models.Model):
+    """“I want to know too”: one per person and question."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="supports")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_supports"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["question", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "person"], name="question_support_one_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} supports question {self.question_id}"
+
+
+class SetBarrierStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    RESOLVED = "resolved", "Resolved"
+
+
+class BarrierQuerySet(models.QuerySet["Barrier"]):
+    def visible_to(self, user) -> "BarrierQuerySet":
+        """Whoever raised it, and the facilitators of its set."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(raised_by=user) | Q(learning_set_id__in=_facilitated_set_ids(user)))
+
+    def unresolved(self) -> "BarrierQuerySet":
+        return self.filter(status=SetBarrierStatus.OPEN)
+
+
+class Barrier(models.Model):
+    """What blocks a member's adoption, in CFIR's terms; linked to their organisation's
+    adoption of the set's innovation when there is one."""
+
+    Status = SetBarrierStatus
+
+    learning_set = models.ForeignKey(LearningSet, on_delete=models.CASCADE, related_name="barriers")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="barriers_raised"
+    )
+    category = models.CharField(max_length=20, choices=CfirDomain.choices)
+    description = models.TextField("what is in the way")
+    help_wanted = models.BooleanField("I would like help with this", default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    resolution = models.TextField("how it was resolved", blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    check_in = models.ForeignKey(
+        "CheckIn", on_delete=models.SET_NULL, null=True, blank=True, related_name="barriers"
+    )
+    reflection = models.ForeignKey(
+        Reflection, on_delete=models.SET_NULL, null=True, blank=True, related_name="barriers"
+    )
+    adoption = models.ForeignKey(
+        "innovations.Adoption",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="set_barriers",
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+
+    objects = BarrierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(description=""), name="set_barrier_has_description"
+            ),
+            models.CheckConstraint(
+                condition=_choice_is_valid("category", CfirDomain),
+                name="set_barrier_category_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=SetBarrierStatus.OPEN, resolved_at__isnull=True)
+                | (
+                    Q(status=SetBarrierStatus.RESOLVED, resolved_at__isnull=False)
+                    & ~Q(resolution="")
+                ),
+                name="set_barrier_resolved_says_how_and_when",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["learning_set", "status", "category"], name="set_barrier_set_idx"),
+            models.Index(fields=["raised_by", "-raised_at"], name="set_barrier_raiser_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == SetBarrierStatus.OPEN
+
+
+class AirtimeBidQuerySet(models.QuerySet["AirtimeBid"]):
+    def visible_to(self, user) -> "AirtimeBidQuerySet":
+        """The bidder and the active members of the meeting's set."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(person=user) | Q(meeting__learning_set_id__in=_joined_set_ids(user)))
+
+
+class AirtimeBid(models.Model):
+    """A member asks for airtime at a meeting, with the problem they want to bring in a line;
+    the facilitator places it in one of the meeting's airtime rounds."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="airtime_bids")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="airtime_bids"
+    )
+    statement = models.CharField("the problem you want to bring, in a line", max_length=200)
+    round = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="airtime_bids",
+        help_text="The airtime round it was placed in.",
+    )
+    position = models.PositiveSmallIntegerField("order in the round", null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = AirtimeBidQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["meeting", F("position").asc(nulls_last=True), "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="airtime_bid_one_each"),
+            models.CheckConstraint(condition=~Q(statement=""), name="airtime_bid_has_statement"),
+            models.CheckConstraint(
+                condition=Q(round__isnull=True) | Q(position__isnull=False),
+                name="airtime_bid_placed_has_position",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement
+
+
+class CheckInQuerySet(models.QuerySet["CheckIn"]):
+    def visible_to(self, user) -> "CheckInQuerySet":
+        """The member who wrote it, and the facilitators of its set."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(person=user) | Q(learning_set_id__in=_facilitated_set_ids(user)))
+
+
+CONFIDENCE_CHOICES = [
+    (1, "1 – not at all confident"),
+    (2, "2"),
+    (3, "3"),
+    (4, "4"),
+    (5, "5 – very confident"),
+]
+
+
+class CheckIn(models.Model):
+    """A member's short update in the gap between two meetings: one per member per gap.
+
+    A gap is named by the meeting it follows (`after_meeting`); `before_meeting` is the
+    meeting that closes it, when one was planned at the time.
+    """
+
+    learning_set = models.ForeignKey(
+        LearningSet, on_delete=models.CASCADE, related_name="check_ins"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_ins"
+    )
+    after_meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="check_ins")
+    before_meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confidence = models.PositiveSmallIntegerField(choices=CONFIDENCE_CHOICES)
+    help_wanted = models.BooleanField("I would like help", default=False)
+    help_note = models.TextField("what help would make a difference", blank=True)
+    note = models.TextField("anything else", blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    objects = CheckInQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "check-in"
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "after_meeting"], name="check_in_one_per_gap"
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__gte=1, confidence__lte=5), name="check_in_confidence_range"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["learning_set", "after_meeting"], name="check_in_set_gap_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"Check-in by {self.person} after {self.after_meeting}"
