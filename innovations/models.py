@@ -17,6 +17,11 @@ from innovations.uploads import (
 FACILITATE_PERMISSION = "innovations.facilitate"
 
 
+def is_facilitator(user) -> bool:
+    """May create innovations (and, in the sets app, learning sets): staff or Facilitators."""
+    return user.is_authenticated and (user.is_staff or user.has_perm(FACILITATE_PERMISSION))
+
+
 def _choice_is_valid(field: str, choices: type[models.TextChoices]) -> Q:
     return Q(**{f"{field}__in": choices.values})
 

@@ -9,6 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
 from django.db.models import Index
+from django.db.models.expressions import CombinedExpression
 
 SEARCH_CONFIG = "english"
 
@@ -17,7 +18,7 @@ def full_text_available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def search_document() -> SearchVector:
+def search_document() -> CombinedExpression:
     """Title first, then the summary, then the longer descriptions."""
     return (
         SearchVector("title", weight="A", config=SEARCH_CONFIG)

@@ -43,6 +43,6 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "time_zone"]
-        labels = {"full_name": "Full name"}
+        fields = ["full_name", "time_zone", "organisation"]
+        labels = {"full_name": "Full name", "organisation": "Your organisation"}
         widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from actionlearning.accounts import demo as accounts_demo
+from innovations import demo as innovations_demo
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             users = accounts_demo.load()
+            innovations_demo.load(people=users)
             admin = users["admin@example.org"]
             recovery_codes = accounts_demo.demo_admin_mfa(admin)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
