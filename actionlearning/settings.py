@@ -240,7 +240,25 @@ CELERY_BEAT_SCHEDULE = {
         "task": "actionlearning.clear_expired_sessions",
         "schedule": 60 * 60 * 24,
     },
+    # The clock for reminders. What is due lives in the database (sets.Notification),
+    # so a lost, late or doubled tick sends nothing twice; an unrun tick expires.
+    "sweep-notifications": {
+        "task": "sets.sweep_notifications",
+        "schedule": env.float("NOTIFICATION_SWEEP_SECONDS", default=60.0),
+        "options": {"expires": 55},
+    },
+    # A safety net: re-plan every open set's reminders once a day.
+    "plan-notifications": {
+        "task": "sets.plan_all_notifications",
+        "schedule": 60 * 60 * 24,
+    },
 }
+
+# --- Notifications (sets/notifications.py) ---------------------------------
+# A row claimed by a worker that then died goes back to pending after this long.
+NOTIFICATION_CLAIM_TIMEOUT = env.int("NOTIFICATION_CLAIM_TIMEOUT", default=600)
+NOTIFICATION_BATCH_SIZE = env.int("NOTIFICATION_BATCH_SIZE", default=100)
+NOTIFICATION_MESSAGE_ID_DOMAIN = urlsplit(SITE_URL).hostname or "localhost"
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_SECURE = not DEBUG

@@ -1253,3 +1253,223 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"Check-in by {self.person} after {self.after_meeting}"
+
+
+# --- Notifications ----------------------------------------------------------------------
+# Every reminder, prompt and digest is a row in an outbox before it is an email. The
+# planner (sets/notifications.py) keeps a set's pending rows in step with its meetings,
+# members and actions; the sweep sends rows that are due. A row's dedupe key makes it
+# impossible to plan the same email twice, and claiming a row before sending it makes it
+# impossible for two sweeps to send it twice.
+
+
+class NotificationKind(models.TextChoices):
+    MEETING_REMINDER = "meeting_reminder", "Meeting reminders"
+    RSVP_CHASE = "rsvp_chase", "Reminders to answer an RSVP"
+    CHECK_IN_PROMPT = "check_in_prompt", "Check-in prompts between meetings"
+    CHECK_IN_NUDGE = "check_in_nudge", "Nudges when you have not checked in"
+    REFLECTION_PROMPT = "reflection_prompt", "Prompts to log a reflection after a meeting"
+    FACILITATOR_DIGEST = "facilitator_digest", "Facilitator digests before each meeting"
+    ACTION_OVERDUE = "action_overdue", "Nudges about overdue actions"
+    MEETING_CHANGED = "meeting_changed", "Notices that a meeting has moved"
+    MEETING_CANCELLED = "meeting_cancelled", "Notices that a meeting is cancelled"
+
+
+class NotificationState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Skipped"
+    FAILED = "failed", "Failed"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def pending(self) -> "NotificationQuerySet":
+        return self.filter(state=NotificationState.PENDING)
+
+    def sent(self) -> "NotificationQuerySet":
+        return self.filter(state=NotificationState.SENT)
+
+    def received_by(self, user) -> "NotificationQuerySet":
+        """What `user` was sent, newest first."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.sent().filter(recipient=user).order_by("-sent_at", "-pk")
+
+
+class Notification(models.Model):
+    """One email to one person for one purpose, sent at least once and recorded once."""
+
+    Kind = NotificationKind
+    State = NotificationState
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    learning_set = models.ForeignKey(
+        LearningSet, on_delete=models.CASCADE, related_name="notifications"
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"
+    )
+    # kind + object + recipient + offset: the planner cannot make a second row for one email.
+    dedupe_key = models.CharField(max_length=200)
+    due_at = models.DateTimeField(help_text="When it should be sent (UTC).")
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="After this it is too late to be useful, and is skipped."
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    skip_reason = models.CharField(max_length=200, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    subject = models.CharField(max_length=300, blank=True, help_text="As sent.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-due_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["dedupe_key"], name="notification_dedupe_key_unique"),
+            models.CheckConstraint(
+                condition=_choice_is_valid("kind", NotificationKind), name="notification_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=_choice_is_valid("state", NotificationState),
+                name="notification_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="sent") | Q(sent_at__isnull=False),
+                name="notification_sent_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="sending") | Q(claimed_at__isnull=False),
+                name="notification_sending_is_claimed",
+            ),
+        ]
+        indexes = [
+            # The sweep's two questions, each answered from a small partial index however
+            # many sent rows the table holds: what is due, and which claims went stale.
+            models.Index(
+                fields=["due_at"], condition=Q(state="pending"), name="notification_due_idx"
+            ),
+            models.Index(
+                fields=["claimed_at"], condition=Q(state="sending"), name="notification_claim_idx"
+            ),
+            models.Index(
+                fields=["learning_set", "state", "kind"], name="notification_set_state_idx"
+            ),
+            models.Index(fields=["recipient", "-sent_at"], name="notification_recipient_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.recipient_id} ({self.get_state_display()})"
+
+    @property
+    def message_id(self) -> str:
+        """The same for every attempt, so mail systems can drop a repeat."""
+        return f"<notification-{self.pk}@{settings.NOTIFICATION_MESSAGE_ID_DOMAIN}>"
+
+
+class ReminderSettings(models.Model):
+    """When a set's reminders and prompts go out; a set without a row uses the defaults.
+
+    An empty offset turns that email off for the set.
+    """
+
+    learning_set = models.OneToOneField(
+        LearningSet, on_delete=models.CASCADE, related_name="reminder_settings"
+    )
+    first_reminder_days = models.PositiveSmallIntegerField(
+        "first meeting reminder, days before", null=True, blank=True, default=7
+    )
+    second_reminder_days = models.PositiveSmallIntegerField(
+        "second meeting reminder, days before", null=True, blank=True, default=1
+    )
+    rsvp_chase_days = models.PositiveSmallIntegerField(
+        "RSVP reminder, days before", null=True, blank=True, default=3
+    )
+    check_in_prompt = models.BooleanField("check-in prompt halfway between meetings", default=True)
+    check_in_nudge_days = models.PositiveSmallIntegerField(
+        "check-in nudge, days before the next meeting", null=True, blank=True, default=2
+    )
+    reflection_prompt_hours = models.PositiveSmallIntegerField(
+        "reflection prompt, hours after a meeting ends", null=True, blank=True, default=2
+    )
+    digest_days = models.PositiveSmallIntegerField(
+        "facilitator digest, days before", null=True, blank=True, default=2
+    )
+    overdue_action_nudge = models.BooleanField(
+        "nudge the owner the day after an action's due date", default=True
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "reminder settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(first_reminder_days__isnull=True)
+                | Q(first_reminder_days__gte=1, first_reminder_days__lte=364),
+                name="reminder_first_days_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(second_reminder_days__isnull=True)
+                | Q(second_reminder_days__gte=1, second_reminder_days__lte=364),
+                name="reminder_second_days_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(rsvp_chase_days__isnull=True)
+                | Q(rsvp_chase_days__gte=1, rsvp_chase_days__lte=364),
+                name="reminder_rsvp_days_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(check_in_nudge_days__isnull=True)
+                | Q(check_in_nudge_days__gte=1, check_in_nudge_days__lte=364),
+                name="reminder_nudge_days_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(reflection_prompt_hours__isnull=True)
+                | Q(reflection_prompt_hours__gte=1, reflection_prompt_hours__lte=8736),
+                name="reminder_reflection_hours_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(digest_days__isnull=True) | Q(digest_days__gte=1, digest_days__lte=364),
+                name="reminder_digest_days_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder settings of {self.learning_set}"
+
+
+class NotificationPreference(models.Model):
+    """A person's choice about one kind of email; without a row, it is on."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=30, choices=NotificationKind.choices)
+    enabled = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["person", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind"], name="notification_preference_unique"
+            ),
+            models.CheckConstraint(
+                condition=_choice_is_valid("kind", NotificationKind),
+                name="notification_preference_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_kind_display()} {'on' if self.enabled else 'off'}"
