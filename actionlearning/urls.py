@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("actionlearning.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("", include("sets.urls")),
     path("", include("innovations.urls")),
 ]
 

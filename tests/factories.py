@@ -108,3 +108,109 @@ class BarrierFactory(factory.django.DjangoModelFactory):
     adoption = factory.SubFactory(AdoptionFactory)
     domain = innovation_models.CfirDomain.INNER_SETTING
     description = "Nobody has time to train the night staff."
+
+
+# --- sets -------------------------------------------------------------------
+
+import datetime  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from sets import models as set_models  # noqa: E402
+from sets.ground_rules import DEFAULT_GROUND_RULES  # noqa: E402
+from sets.tokens import token_hash, token_new  # noqa: E402
+
+
+class LearningSetFactory(factory.django.DjangoModelFactory):
+    """A set with version 1 of the default ground rules."""
+
+    class Meta:
+        model = set_models.LearningSet
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Learning set {n}")
+    innovation = factory.SubFactory(InnovationFactory)
+    purpose = "To learn together how to adopt the innovation in each of our organisations."
+    status = set_models.SetStatus.ACTIVE
+    cadence_weeks = 4
+    time_zone = "Europe/London"
+
+    @factory.post_generation
+    def ground_rules(obj, create, extracted, **kwargs):
+        if create:
+            set_models.GroundRules.objects.create(
+                learning_set=obj, version=1, text=extracted or DEFAULT_GROUND_RULES
+            )
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """An active participant who agreed to the set's current ground rules."""
+
+    class Meta:
+        model = set_models.Membership
+
+    learning_set = factory.SubFactory(LearningSetFactory)
+    person = factory.SubFactory(UserFactory)
+    role = set_models.Role.PARTICIPANT
+    state = set_models.MembershipState.ACTIVE
+    ground_rules = factory.LazyAttribute(
+        lambda o: o.learning_set.ground_rules_versions.order_by("-version").first()
+    )
+    consented_at = factory.LazyFunction(timezone.now)
+    joined_at = factory.LazyFunction(timezone.now)
+
+
+class SetFacilitatorFactory(MembershipFactory):
+    """The facilitator's membership of a set (the person also holds the permission)."""
+
+    role = set_models.Role.FACILITATOR
+    person = factory.SubFactory(FacilitatorFactory)
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """Pass `token="..."` to know the secret of its link."""
+
+    class Meta:
+        model = set_models.Invitation
+
+    class Params:
+        token = factory.LazyFunction(token_new)
+
+    learning_set = factory.SubFactory(LearningSetFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.org")
+    token_hash = factory.LazyAttribute(lambda o: token_hash(o.token))
+    sent_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda o: o.sent_at + datetime.timedelta(days=14))
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A three-hour meeting a week from now."""
+
+    class Meta:
+        model = set_models.Meeting
+
+    learning_set = factory.SubFactory(LearningSetFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.LazyAttribute(lambda o: f"Meeting {o.number}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=3))
+    place = "Room 2, Town Hall"
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = set_models.AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    kind = set_models.AgendaKind.CHECK_IN
+    minutes = 20
+
+
+class RsvpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = set_models.Rsvp
+
+    meeting = factory.SubFactory(MeetingFactory)
+    person = factory.SubFactory(UserFactory)
+    response = set_models.RsvpResponse.GOING

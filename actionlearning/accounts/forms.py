@@ -1,3 +1,4 @@
+from allauth.core import context as allauth_context
 from django import forms
 
 from actionlearning.accounts.models import User
@@ -11,8 +12,28 @@ class TimeZoneSelect(forms.Select):
         super().__init__({"data-detect-time-zone": "", **(attrs or {})})
 
 
+class FixedEmailInput(forms.EmailInput):
+    """Read-only rather than disabled, so it is still focused and read aloud."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("disabled", None)
+        context["widget"]["attrs"]["readonly"] = True
+        return context
+
+
+def _invited_email() -> str:
+    """The address an invitation stashed as verified (allauth's invitation hook), if any."""
+    request = allauth_context.request
+    return (request.session.get("account_verified_email") or "") if request else ""
+
+
 class SignupDetailsForm(forms.Form):
-    """The fields allauth's sign-up form gains: a name and a time zone."""
+    """The fields allauth's sign-up form gains: a name and a time zone.
+
+    Someone signing up from an invitation keeps the invited address: the field is
+    shown read-only and whatever is posted for it is ignored.
+    """
 
     full_name = forms.CharField(
         label="Full name",
@@ -27,6 +48,16 @@ class SignupDetailsForm(forms.Form):
         help_text="Meeting times are shown to you in this zone.",
         widget=TimeZoneSelect,
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        invited = _invited_email()
+        if invited and "email" in self.fields:
+            self.initial["email"] = invited
+            email = self.fields["email"]
+            email.disabled = True
+            email.widget = FixedEmailInput(attrs={"autocomplete": "email"})
+            email.help_text = "The address your invitation was sent to."
 
     def signup(self, request, user: User) -> None:
         user.full_name = self.cleaned_data["full_name"]
