@@ -43,9 +43,12 @@ def catalogue(request):
     innovations = Innovation.objects.visible_to(request.user).listed()
     if search.is_valid():
         innovations = _filtered(innovations, **search.cleaned_data)
-    page = Paginator(
-        innovations.select_related("source_organisation").prefetch_related("sectors"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    innovations = (
+        innovations.defer("search_vector")
+        .select_related("source_organisation")
+        .prefetch_related("sectors")
+    )
+    page = Paginator(innovations, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = Adoption.objects.filter(innovation__in=[i.pk for i in page]).counts_by_stage()
     entries = [(innovation, _stage_counts(counts.get(innovation.pk, {}))) for innovation in page]
     return render(
