@@ -586,11 +586,13 @@ def meeting_mark_held(*, meeting: Meeting) -> Meeting:
     """A meeting is held only once everyone's attendance is recorded."""
     if not meeting.has_started:
         raise ValidationError("A meeting can be marked held once it has started.")
-    members = meeting.learning_set.memberships.active().values_list("person_id", flat=True)
     recorded = meeting.attendance.values_list("person_id", flat=True)
-    if set(members) - set(recorded):
+    missing = meeting.learning_set.memberships.active().exclude(person_id__in=recorded)
+    names = [str(membership.person) for membership in missing.select_related("person")]
+    if names:
         raise ValidationError(
-            "Record who was present, sent apologies or was absent before marking the meeting held.",
+            "Record who was present, sent apologies or was absent before marking the "
+            f"meeting held. Not yet recorded: {', '.join(names)}.",
             code="attendance_missing",
         )
     if meeting.status != Meeting.Status.HELD:

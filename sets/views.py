@@ -154,7 +154,7 @@ def set_detail(request, set_id: int):
 def set_manage(request, set_id: int):
     learning_set = _managed_set(request, set_id, staff_may_view=True)
     memberships = list(
-        learning_set.memberships.select_related("person", "organisation").order_by(
+        learning_set.memberships.select_related("person", "organisation", "ground_rules").order_by(
             "state", "role", "person__full_name"
         )
     )
