@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("actionlearning.accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("sets.urls")),
+    path("", include("sets.between_urls")),
     path("", include("innovations.urls")),
 ]
 

@@ -5,12 +5,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from actionlearning.celery import app as celery_app
+from sets.between_queries import participant_home
 
 
 @require_GET
 def home(request):
     if request.user.is_authenticated:
-        return render(request, "home_signed_in.html")
+        return render(request, "home_signed_in.html", {"between": participant_home(request.user)})
     return render(request, "home_signed_out.html")
 
 
