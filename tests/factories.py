@@ -214,3 +214,84 @@ class RsvpFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     person = factory.SubFactory(UserFactory)
     response = set_models.RsvpResponse.GOING
+
+
+# --- between meetings ---------------------------------------------------------
+
+
+class ReflectionFactory(factory.django.DjangoModelFactory):
+    """A private "What? So what? Now what?" reflection; its author should be a member."""
+
+    class Meta:
+        model = set_models.Reflection
+
+    learning_set = factory.SubFactory(LearningSetFactory)
+    author = factory.SubFactory(UserFactory)
+    template = set_models.ReflectionTemplate.WHAT_SO_WHAT
+    what = "We tried the new handover sheet on two wards."
+    so_what = "Night staff trusted it once they had written part of it themselves."
+    now_what = "Ask the night staff to adapt the sheet before the next ward starts."
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    """An open action made today, due in four weeks."""
+
+    class Meta:
+        model = set_models.Action
+
+    learning_set = factory.SubFactory(LearningSetFactory)
+    owner = factory.SubFactory(UserFactory)
+    text = factory.Sequence(lambda n: f"Action {n}: talk to the ward manager")
+    made_on = factory.LazyFunction(timezone.localdate)
+    due_on = factory.LazyAttribute(lambda o: o.made_on + datetime.timedelta(days=28))
+
+
+class ActionUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = set_models.ActionUpdate
+
+    action = factory.SubFactory(ActionFactory)
+    written_by = factory.LazyAttribute(lambda o: o.action.owner)
+    status = set_models.ActionStatus.IN_PROGRESS
+    text = "Met the ward manager; she is keen."
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = set_models.Question
+
+    learning_set = factory.SubFactory(LearningSetFactory)
+    innovation = factory.LazyAttribute(lambda o: o.learning_set.innovation)
+    asked_by = factory.SubFactory(UserFactory)
+    text = factory.Sequence(lambda n: f"Question {n}: how did you win over the night staff?")
+
+
+class SetBarrierFactory(factory.django.DjangoModelFactory):
+    """A barrier raised in a set (`sets.Barrier`, not the adoption ledger's)."""
+
+    class Meta:
+        model = set_models.Barrier
+
+    learning_set = factory.SubFactory(LearningSetFactory)
+    raised_by = factory.SubFactory(UserFactory)
+    category = innovation_models.CfirDomain.INNER_SETTING
+    description = "No protected time for training."
+
+
+class CheckInFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = set_models.CheckIn
+
+    after_meeting = factory.SubFactory(MeetingFactory)
+    learning_set = factory.LazyAttribute(lambda o: o.after_meeting.learning_set)
+    person = factory.SubFactory(UserFactory)
+    confidence = 3
+
+
+class AirtimeBidFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = set_models.AirtimeBid
+
+    meeting = factory.SubFactory(MeetingFactory)
+    person = factory.SubFactory(UserFactory)
+    statement = "Managers want results before the pilot has started."
