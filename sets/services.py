@@ -423,13 +423,18 @@ def invitation_renewal_request(*, invitation: Invitation) -> bool:
 # --- Meetings ---------------------------------------------------------------------------
 
 
-def meeting_series_plan(*, learning_set: LearningSet, plan: SeriesPlan) -> list[Meeting]:
-    """Meetings numbered on from the last one, each with the classic agenda."""
+def meeting_series_plan(
+    *, learning_set: LearningSet, plan: SeriesPlan, record_past: bool = False
+) -> list[Meeting]:
+    """Meetings numbered on from the last one, each with the classic agenda.
+
+    `record_past` lets meetings that already happened be entered (the demo, imports).
+    """
     try:
         times = plan.times(learning_set.time_zone)
     except NonexistentLocalTime as error:
         raise ValidationError({"start_time": str(error)}, code="nonexistent_time") from error
-    if times[0][0] <= timezone.now():
+    if times[0][0] <= timezone.now() and not record_past:
         raise ValidationError({"first_day": "The first meeting must be in the future."})
     with transaction.atomic():
         LearningSet.objects.select_for_update().get(pk=learning_set.pk)

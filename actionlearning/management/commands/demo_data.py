@@ -5,6 +5,7 @@ from django.db import transaction
 
 from actionlearning.accounts import demo as accounts_demo
 from innovations import demo as innovations_demo
+from sets import demo as sets_demo
 
 
 class Command(BaseCommand):
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = accounts_demo.load()
             innovations_demo.load(people=users)
+            sets_demo.load(people=users)
             admin = users["admin@example.org"]
             recovery_codes = accounts_demo.demo_admin_mfa(admin)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
