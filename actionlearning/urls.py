@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("sets.urls")),
     path("", include("sets.between_urls")),
     path("", include("innovations.urls")),
+    path("", include("sets.notification_urls")),
 ]
 
 if settings.DEBUG:

@@ -544,7 +544,8 @@ def notifications_claim(*, limit: int, now: datetime.datetime | None = None) -> 
     """
     now = now or timezone.now()
     token = secrets.token_hex(16)
-    with transaction.atomic():
+    # One statement: no savepoint needed, even inside a caller's transaction.
+    with transaction.atomic(savepoint=False):
         due = (
             Notification.objects.filter(_claimable(now))
             .order_by("due_at")
