@@ -1,5 +1,7 @@
 """Admin for what members keep between meetings.
 
+Every page here is view-only (no change permission), so each field shows as read-only.
+
 Staff run the service; they do not read people's reflections. No list or search touches a
 reflection's text, drafts and past versions never show theirs, and a private reflection's
 page shows its text to its author only. Everything here is read-only but deletable
@@ -89,7 +91,6 @@ class ReflectionVersionAdmin(ReadOnlyAdmin):
     list_display = ["reflection", "number", "visibility", "saved_at"]
     list_select_related = ["reflection__author"]
     fields = ["reflection", "number", "template", "visibility", "saved_at"]
-    readonly_fields = fields
 
 
 @admin.register(ReflectionDraft)
@@ -97,14 +98,12 @@ class ReflectionDraftAdmin(ReadOnlyAdmin):
     list_display = ["author", "learning_set", "reflection", "template", "saved_at"]
     list_select_related = ["author", "learning_set", "reflection"]
     fields = ["author", "learning_set", "reflection", "template", "saved_at"]
-    readonly_fields = fields
 
 
 class ActionUpdateInline(ReadOnlyInline):
     model = ActionUpdate
     fk_name = "action"
     fields = ["written_at", "written_by", "status", "text", "check_in"]
-    readonly_fields = fields
 
 
 @admin.register(Action)
@@ -113,7 +112,7 @@ class ActionAdmin(ReadOnlyAdmin):
     list_filter = ["status"]
     list_select_related = ["owner", "learning_set"]
     search_fields = ["text", "owner__email", "owner__full_name", "learning_set__name"]
-    readonly_fields = [
+    fields = [
         "learning_set",
         "owner",
         "meeting",
@@ -125,7 +124,6 @@ class ActionAdmin(ReadOnlyAdmin):
         "created_at",
         "status_changed_at",
     ]
-    fields = readonly_fields
     inlines = [ActionUpdateInline]
 
 
@@ -138,7 +136,6 @@ class ActionUpdateAdmin(ReadOnlyAdmin):
 class QuestionSupportInline(ReadOnlyInline):
     model = QuestionSupport
     fields = ["person", "created_at"]
-    readonly_fields = fields
 
 
 @admin.register(Question)
@@ -174,7 +171,6 @@ class CheckInUpdateInline(ReadOnlyInline):
     model = ActionUpdate
     fk_name = "check_in"
     fields = ["action", "status", "text"]
-    readonly_fields = fields
 
 
 @admin.register(CheckIn)

@@ -90,7 +90,7 @@ class ReflectionForm(forms.Form):
         return REFLECTION_STAGES[self.template]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if not any((cleaned.get(name) or "").strip() for name in self.stage_names):
             self.add_error(self.stage_names[0], EMPTY_REFLECTION)
         return cleaned
@@ -227,7 +227,7 @@ class AirtimeOrderForm(forms.Form):
         return [(bid, self[f"round_{bid.pk}"], self[f"position_{bid.pk}"]) for bid in self.bids]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for bid in self.bids:
             placed = cleaned.get(f"round_{bid.pk}")
             if placed and cleaned.get(f"position_{bid.pk}") is None:
@@ -300,7 +300,7 @@ class CheckInForm(forms.Form):
         return [field for field in self if not field.name.startswith("action_")]
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         category = cleaned.get("barrier_category")
         description = (cleaned.get("barrier_description") or "").strip()
         if category and not description:

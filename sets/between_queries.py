@@ -5,6 +5,7 @@ items there are; permission scoping stays in the models' `visible_to(user)`."""
 import datetime
 import zoneinfo
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -160,7 +161,7 @@ def participant_home(user: User) -> ParticipantHome:
     )
 
 
-def _check_in_due(learning_set: LearningSet) -> bool:
+def _check_in_due(learning_set: Any) -> bool:  # annotated by _with_gap
     return (
         learning_set.viewer_role in SEATED_ROLES
         and learning_set.gap_after_id is not None
@@ -185,7 +186,7 @@ def _questions_waiting(user: User, set_ids: list[int]) -> list[Question]:
     """Unanswered: those for the sets `user` is in, their own, and, for an innovator,
     those addressed to their innovation (marked `for_my_innovation`)."""
     questions = Question.objects.visible_to(user).unanswered()
-    rows = list(
+    rows: list[Any] = list(
         questions.with_support(user)
         .select_related("learning_set", "asked_by", "asker_organisation")
         .order_by("-created_at", "-pk")[:HOME_QUESTIONS]

@@ -6,6 +6,8 @@ fetched through their `visible_to(user)` query, so a private reflection is a 404
 everyone but its author. Pages that need a facilitator answer 403 to other members.
 """
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -284,13 +286,14 @@ def reflection_history(request, reflection_id: int):
     )
 
 
-def _versions(reflection: Reflection) -> list:
+def _versions(reflection: Reflection) -> list[Any]:
     labels = dict(Reflection.Visibility.choices)
-    versions = list(reflection.versions.order_by("-number"))
+    stage_labels = [label for label, _text in reflection.stages]
+    versions: list[Any] = list(reflection.versions.order_by("-number"))
     for version in versions:
         version.stage_texts = [
-            (str(Reflection._meta.get_field(name).verbose_name), version.stages.get(name, ""))
-            for name in reflection.stage_fields
+            (label, version.stages.get(name, ""))
+            for label, name in zip(stage_labels, reflection.stage_fields, strict=True)
         ]
         version.visibility_label = labels.get(version.visibility, version.visibility)
     return versions
@@ -459,7 +462,7 @@ def question_detail(request, question_id: int):
     return _question_page(request, question)
 
 
-def _question_page(request, question: Question, answer_form=None, status: int = 200):
+def _question_page(request, question: Any, answer_form=None, status: int = 200):
     may_answer = not question.is_answered and services.may_answer(question, request.user)
     return render(
         request,

@@ -124,7 +124,7 @@ def _questions(user: User):
     )
 
 
-def _question(question: Question) -> dict:
+def _question(question: Any) -> dict:  # annotated with `supporters`
     return {
         "set": question.learning_set.name,
         "for": question.get_addressed_to_display(),

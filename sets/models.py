@@ -731,7 +731,7 @@ class Reflection(models.Model):
     def stages(self) -> list[tuple[str, str]]:
         """(label, text) for each stage of its template, in order."""
         return [
-            (str(self._meta.get_field(name).verbose_name), getattr(self, name))
+            (str(getattr(self._meta.get_field(name), "verbose_name", name)), getattr(self, name))
             for name in self.stage_fields
         ]
 
