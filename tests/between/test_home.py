@@ -97,3 +97,24 @@ def test_home_queries_do_not_grow_with_items(client, midway, django_assert_num_q
 
     assert len(one_item) <= 10
     assert page.count("/actions/") >= 20
+
+
+def test_set_and_meeting_pages_link_to_between_meetings_pages(client, midway):
+    client.force_login(midway.alice)
+
+    set_page = client.get(reverse("sets:detail", args=[midway.learning_set.pk])).content.decode()
+    meeting_page = client.get(
+        reverse("sets:meeting", args=[midway.learning_set.pk, midway.next.pk])
+    ).content.decode()
+
+    assert reverse("between:check_in", args=[midway.learning_set.pk]) in set_page
+    assert reverse("between:progress", args=[midway.learning_set.pk]) not in set_page
+    assert reverse("between:airtime", args=[midway.learning_set.pk, midway.next.pk]) in meeting_page
+
+
+def test_set_page_links_a_facilitator_to_the_progress_page(client, midway):
+    client.force_login(midway.facilitator)
+
+    page = client.get(reverse("sets:detail", args=[midway.learning_set.pk])).content.decode()
+
+    assert reverse("between:progress", args=[midway.learning_set.pk]) in page
