@@ -104,7 +104,7 @@ class SeriesFields(forms.Form):
         widget=forms.RadioSelect,
     )
     place = forms.CharField(
-        label="Place", max_length=300, required=False, help_text="The address, if in person."
+        label="Address", max_length=300, required=False, help_text="Where to meet, if in person."
     )
     joining_link = forms.URLField(
         label="Joining link",
@@ -177,7 +177,7 @@ class SetCreateForm(SeriesFields):
     )
     time_zone = _time_zone_field()
     capacity = forms.IntegerField(
-        label="Places",
+        label="Number of places",
         min_value=1,
         max_value=50,
         initial=8,
@@ -234,7 +234,7 @@ class SetEditForm(forms.ModelForm):
             "meeting_minutes",
             "time_zone",
         ]
-        labels = {"capacity": "Places", "name": "Name of the set"}
+        labels = {"capacity": "Number of places", "name": "Name of the set"}
         widgets = {"purpose": forms.Textarea(attrs={"rows": 4}), "status": forms.RadioSelect}
         help_texts = {"time_zone": "Changing it does not move meetings already planned."}
 
@@ -358,7 +358,7 @@ class MeetingForm(forms.Form):
     format = forms.ChoiceField(
         label="Format", choices=Meeting.Format.choices, widget=forms.RadioSelect
     )
-    place = forms.CharField(label="Place", max_length=300, required=False)
+    place = forms.CharField(label="Address", max_length=300, required=False)
     joining_link = forms.URLField(
         label="Joining link", max_length=500, required=False, assume_scheme="https"
     )
