@@ -84,6 +84,7 @@
     var status = document.getElementById(form.dataset.draftStatus);
     var dirty = false;
     var saving = false;
+    var submitting = false;
     var timer = null;
 
     function say(text) {
@@ -97,7 +98,8 @@
     }
 
     function save() {
-      if (saving) {
+      // Once the form is being sent, a late draft would outlive the saved reflection.
+      if (saving || submitting) {
         return;
       }
       saving = true;
@@ -159,6 +161,13 @@
       changed();
     }
 
+    form.addEventListener("submit", function (event) {
+      var intent = event.submitter && event.submitter.value;
+      if (intent !== "draft") {
+        submitting = true;
+        keepHere();
+      }
+    });
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
     var button = form.querySelector('button[name="intent"][value="draft"]');
