@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from actionlearning.accounts.models import User
@@ -127,13 +128,15 @@ def ground_rules_update(*, learning_set: LearningSet, text: str, written_by: Use
 
 def _capacity_check(*, learning_set: LearningSet, adding: int, allow_over_capacity: bool) -> None:
     taken = seats_taken(learning_set)
-    if adding and not allow_over_capacity and taken + adding > learning_set.capacity:
+    capacity = learning_set.capacity
+    if adding and not allow_over_capacity and taken + adding > capacity:
+        places = f"{capacity} place{pluralize(capacity)}"
         raise ValidationError(
             {
                 "allow_over_capacity": (
-                    f"This would give the set {taken + adding} members, but it has "
-                    f"{learning_set.capacity} places ({taken} taken). Invite fewer people, or "
-                    "tick the box to go beyond the set's capacity."
+                    f"This would give the set {taken + adding} members, but it has {places} "
+                    f"({taken} taken). Invite fewer people, or tick the box to go beyond the "
+                    "set's capacity."
                 )
             },
             code="over_capacity",
@@ -409,10 +412,10 @@ def _invitation_answer(invitation: Invitation, response: str, person: User | Non
 
 
 def invitation_renewal_request(*, invitation: Invitation) -> bool:
-    """Asks whoever sent it for a new link, once. False if already asked or not needed."""
+    """Asks whoever sent it for a new link, once. False if already asked or still usable."""
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if invitation.response == Invitation.Response.ACCEPTED or invitation.renewal_requested_at:
+        if invitation.is_usable or invitation.renewal_requested_at:
             return False
         invitation.renewal_requested_at = timezone.now()
         invitation.save(update_fields=["renewal_requested_at"])

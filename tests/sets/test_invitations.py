@@ -344,3 +344,59 @@ def test_one_unanswered_invitation_per_address_is_a_database_rule(learning_set):
     InvitationFactory(learning_set=learning_set, email="ana@example.org")
     with pytest.raises(IntegrityError):
         InvitationFactory(learning_set=learning_set, email="ANA@example.org")
+
+
+def test_used_link_seen_by_someone_else_offers_to_ask_for_a_new_one(client, learning_set):
+    person = UserFactory()
+    invitation = InvitationFactory(learning_set=learning_set, email=person.email, token="s3cret")
+    services.invitation_accept(
+        invitation=invitation, person=person, ground_rules=learning_set.ground_rules_versions.get()
+    )
+    page = client.get(reverse("sets:invitation_open", args=["s3cret"]), follow=True)
+    assert "This invitation has already been used" in page.content.decode()
+    assert "Ask for a new invitation" in page.content.decode()
+
+
+def test_admin_resend_action_sends_fresh_links(
+    client, learning_set, facilitator, django_capture_on_commit_callbacks
+):
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from tests.factories import StaffFactory
+
+    waiting = InvitationFactory(learning_set=learning_set, invited_by=facilitator)
+    answered = InvitationFactory(
+        learning_set=learning_set, response="declined", responded_at=waiting.sent_at
+    )
+    staff = StaffFactory()
+    TOTP.activate(staff, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    RecoveryCodes.activate(staff)
+    client.force_login(staff)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:sets_invitation_changelist"),
+            {"action": "resend", "_selected_action": [waiting.pk, answered.pk]},
+            follow=True,
+        )
+
+    assert [m.to for m in mail.outbox] == [[waiting.email]]
+    page = response.content.decode()
+    assert "1 invitation(s) resent." in page
+    assert "1 could not be resent" in page
+    waiting.refresh_from_db()
+    assert waiting.send_count == 2
+
+
+def test_adding_a_member_past_capacity_needs_the_override(learning_set):
+    learning_set.capacity = 1
+    learning_set.save()
+    MembershipFactory(learning_set=learning_set)
+    newcomer = UserFactory()
+    with pytest.raises(ValidationError, match="it has 1 place "):
+        services.membership_add(learning_set=learning_set, person=newcomer, role="participant")
+    services.membership_add(
+        learning_set=learning_set, person=newcomer, role="participant", allow_over_capacity=True
+    )
+    assert Membership.objects.get(person=newcomer).state == Membership.State.ACTIVE
