@@ -6,6 +6,7 @@ from django.db import transaction
 from actionlearning.accounts import demo as accounts_demo
 from innovations import demo as innovations_demo
 from sets import demo as sets_demo
+from sets import demo_between as between_demo
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
             users = accounts_demo.load()
             innovations_demo.load(people=users)
             sets_demo.load(people=users)
+            between_demo.load(people=users)
             admin = users["admin@example.org"]
             recovery_codes = accounts_demo.demo_admin_mfa(admin)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
