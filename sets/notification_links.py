@@ -6,6 +6,8 @@ person and one kind of email. Opening either shows a page; only its POST changes
 anything, so mail scanners that follow links change nothing.
 """
 
+import functools
+
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
@@ -17,6 +19,16 @@ UNSUBSCRIBE_SALT = "sets.notifications.unsubscribe"
 
 def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
+
+
+@functools.lru_cache(maxsize=64)
+def route(name: str, *args) -> str:
+    """A path, reversed once per process: a batch of emails asks for the same few."""
+    return reverse(name, args=args)
+
+
+def _token_route(name: str, token: str) -> str:
+    return route(name, "TOKEN").replace("TOKEN", token, 1)
 
 
 def rsvp_token(*, meeting_id: int, person_id: int) -> str:
@@ -34,7 +46,7 @@ def rsvp_token_read(token: str) -> tuple[int, int] | None:
 
 def rsvp_url(*, meeting_id: int, person_id: int, answer: str) -> str:
     token = rsvp_token(meeting_id=meeting_id, person_id=person_id)
-    path = reverse("notifications:rsvp", args=[token])
+    path = _token_route("notifications:rsvp", token)
     return absolute(f"{path}?{urlencode({'answer': answer})}")
 
 
@@ -52,4 +64,4 @@ def unsubscribe_token_read(token: str) -> tuple[int, str] | None:
 
 def unsubscribe_url(*, person_id: int, kind: str) -> str:
     token = unsubscribe_token(person_id=person_id, kind=kind)
-    return absolute(reverse("notifications:unsubscribe", args=[token]))
+    return absolute(_token_route("notifications:unsubscribe", token))

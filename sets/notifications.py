@@ -538,20 +538,19 @@ def _claimable(now: datetime.datetime) -> Q:
 def notifications_claim(*, limit: int, now: datetime.datetime | None = None) -> list[Notification]:
     """Marks up to `limit` due rows as ours and returns them; no other sweep can take them.
 
-    One UPDATE: on PostgreSQL its subquery locks rows with FOR UPDATE SKIP LOCKED, so
-    concurrent sweeps take different rows; on SQLite the write itself is serialised. The
-    same statement takes back claims left stale by a worker that died.
+    One UPDATE, in its own transaction: on PostgreSQL its subquery locks the rows it picks
+    with FOR UPDATE SKIP LOCKED, so concurrent sweeps take different rows without waiting;
+    on SQLite the write itself is serialised, and the WHERE is checked again as it writes.
+    The same statement takes back claims left stale by a worker that died. When nothing is
+    due, that statement is the whole sweep: two small partial-index scans.
     """
     now = now or timezone.now()
     token = secrets.token_hex(16)
-    # One statement: no savepoint needed, even inside a caller's transaction.
-    with transaction.atomic(savepoint=False):
-        due = (
-            Notification.objects.filter(_claimable(now))
-            .order_by("due_at")
-            .select_for_update(skip_locked=True)
-            .values("pk")[:limit]
-        )
+    stale_before = now - datetime.timedelta(seconds=settings.NOTIFICATION_CLAIM_TIMEOUT)
+    if connection.vendor == "postgresql":
+        claimed = _claim_skip_locked(now=now, stale_before=stale_before, token=token, limit=limit)
+    else:
+        due = Notification.objects.filter(_claimable(now)).order_by("due_at").values("pk")[:limit]
         claimed = Notification.objects.filter(_claimable(now), pk__in=due).update(
             state=State.SENDING, claimed_at=now, claim_token=token, attempts=F("attempts") + 1
         )
@@ -562,6 +561,30 @@ def notifications_claim(*, limit: int, now: datetime.datetime | None = None) -> 
         .select_related("recipient", "learning_set__innovation", "meeting", "action")
         .order_by("due_at", "pk")
     )
+
+
+_CLAIMABLE_SQL = (
+    "(state = 'pending' AND due_at <= %(now)s) OR (state = 'sending' AND claimed_at < %(stale)s)"
+)
+# Written out, because the ORM only allows FOR UPDATE inside an explicit transaction, and
+# BEGIN and COMMIT around one statement would triple an empty sweep's round trips. The
+# ARRAY(...) makes PostgreSQL pick the rows once: as a plain IN (subquery) it may rescan
+# the subquery per row, and each rescan skips the rows just claimed and locks more.
+_CLAIM_SQL = f"""
+UPDATE sets_notification
+SET state = 'sending', claimed_at = %(now)s, claim_token = %(token)s, attempts = attempts + 1
+WHERE id = ANY(ARRAY(
+    SELECT id FROM sets_notification WHERE {_CLAIMABLE_SQL}
+    ORDER BY due_at LIMIT %(limit)s FOR UPDATE SKIP LOCKED
+)) AND ({_CLAIMABLE_SQL})
+"""  # noqa: S608 - constant text; every value is a parameter
+
+
+def _claim_skip_locked(*, now, stale_before, token: str, limit: int) -> int:
+    params = {"now": now, "stale": stale_before, "token": token, "limit": limit}
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SQL, params)
+        return cursor.rowcount
 
 
 @dataclass
@@ -1038,26 +1061,26 @@ OUTCOME_FIELDS = [
 
 
 def _outcomes_write(batch: list[Notification], result: SweepResult) -> None:
-    """Every row's outcome in one statement, only while the claim is still ours.
+    """Every row's outcome, in at most three statements, only while the claim is ours.
 
-    If the database went away meanwhile, reconnect and try again: the emails have gone,
-    and recording them now saves a repeat when the claim would go stale.
+    Sent rows (nearly all) take one UPDATE and one more for their subjects; the others,
+    when there are any, one bulk update. If the database went away meanwhile, reconnect
+    and try again: the emails have gone, and recording them saves a repeat later.
     """
     token = batch[0].claim_token
-    for row in batch:
-        if row.state != State.SENDING:
-            row.claim_token = ""
-            row.claimed_at = row.claimed_at if row.state == State.SENT else None
-        result.sent += row.state == State.SENT
+    sent = [row for row in batch if row.state == State.SENT]
+    others = [row for row in batch if row.state != State.SENT]
+    for row in others:
+        row.claim_token, row.claimed_at = "", None
+    result.sent += len(sent)
+    for row in others:
         result.skipped += row.state == State.SKIPPED
         result.failed += row.state == State.FAILED
         result.retrying += row.state == State.PENDING and bool(row.last_error)
         result.deferred += row.state == State.PENDING and not row.last_error
     for attempt in range(1, 4):
         try:
-            Notification.objects.filter(claim_token=token, state=State.SENDING).bulk_update(
-                batch, OUTCOME_FIELDS
-            )
+            _outcomes_save(token, sent, others)
             return
         except DatabaseError:
             if attempt == 3:
@@ -1065,3 +1088,14 @@ def _outcomes_write(batch: list[Notification], result: SweepResult) -> None:
             logger.warning("Recording a batch failed; reconnecting (attempt %s)", attempt)
             connection.close()
             time.sleep(attempt)
+
+
+def _outcomes_save(token: str, sent: list[Notification], others: list[Notification]) -> None:
+    mine = Notification.objects.filter(claim_token=token, state=State.SENDING)
+    if others:
+        mine.bulk_update(others, OUTCOME_FIELDS)
+    if sent:
+        mine.bulk_update(sent, ["subject"])
+        mine.filter(pk__in=[row.pk for row in sent]).update(
+            state=State.SENT, sent_at=sent[0].sent_at, claim_token="", last_error=""
+        )

@@ -7,12 +7,12 @@ import zoneinfo
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 
 from actionlearning.templatetags.when import format_when
 from sets.calendar import meeting_calendar
 from sets.models import Meeting, Notification, NotificationKind, Rsvp
-from sets.notification_links import absolute, rsvp_url, unsubscribe_url
+from sets.notification_links import absolute, route, rsvp_url, unsubscribe_url
 
 Kind = NotificationKind
 ICS_KINDS = {Kind.MEETING_REMINDER, Kind.RSVP_CHASE, Kind.MEETING_CHANGED, Kind.MEETING_CANCELLED}
@@ -34,7 +34,7 @@ class EmailCache:
 
 def _path(name: str, *args) -> str | None:
     try:
-        return reverse(name, args=args)
+        return route(name, *args)
     except NoReverseMatch:
         return None
 
@@ -47,13 +47,13 @@ def _links(notification: Notification) -> dict[str, str]:
     set_id = notification.learning_set_id
     meeting = notification.meeting
     links = {
-        "set": absolute(reverse("sets:detail", args=[set_id])),
+        "set": absolute(route("sets:detail", set_id)),
         "unsubscribe": unsubscribe_url(person_id=notification.recipient_id, kind=notification.kind),
-        "preferences": absolute(reverse("notifications:preferences")),
-        "notifications": absolute(reverse("notifications:list")),
+        "preferences": absolute(route("notifications:preferences")),
+        "notifications": absolute(route("notifications:list")),
     }
     if meeting is not None:
-        links["meeting"] = absolute(reverse("sets:meeting", args=[set_id, meeting.pk]))
+        links["meeting"] = absolute(route("sets:meeting", set_id, meeting.pk))
     if notification.kind in (Kind.CHECK_IN_PROMPT, Kind.CHECK_IN_NUDGE):
         links["check_in"] = _absolute_or(_path("between:check_in", set_id), links["set"])
     if notification.kind == Kind.REFLECTION_PROMPT:

@@ -49,7 +49,7 @@ class Walk:
             notifications_sweep()
         for message in mail.outbox[before:]:
             row = row_of(message)
-            about = f"M{row.meeting.number}" if row.meeting else f"action {row.action_id}"
+            about = f"M{row.meeting.number}" if row.meeting else row.action.text
             self.log.append((timezone.now(), row.recipient.first_name, row.kind, about))
 
     def do(self, moment: datetime.datetime, change) -> None:
@@ -152,7 +152,7 @@ def test_a_sets_whole_life_sends_each_email_once_on_time_and_in_the_right_zone(
         ("Tue 26 Jan 11:30", "check_in_prompt", "M1"),
         ("Mon 01 Feb 00:00", "meeting_changed", "M3"),
         ("Tue 02 Feb 10:00", "meeting_reminder", "M2"),
-        ("Wed 03 Feb 14:00", "action_overdue", "action 1"),
+        ("Wed 03 Feb 14:00", "action_overdue", "Share the audit results"),
         ("Sat 06 Feb 10:00", "rsvp_chase", "M2"),
         ("Sun 07 Feb 10:00", "check_in_nudge", "M1"),
         ("Mon 08 Feb 10:00", "meeting_reminder", "M2"),

@@ -8,7 +8,12 @@ from django.test.utils import CaptureQueriesContext
 
 from sets import services
 from sets.models import Attendance, Notification, NotificationKind, Rsvp
-from sets.notifications import notifications_claim, notifications_retry, notifications_sweep
+from sets.notifications import (
+    notifications_claim,
+    notifications_plan,
+    notifications_retry,
+    notifications_sweep,
+)
 from tests.factories import ReflectionFactory
 from tests.notifications.conftest import UTC, row_of, sweep_at
 
@@ -112,41 +117,22 @@ def test_sweep_of_nothing_due_is_one_query(team, frozen):
     assert len(queries) == 1
 
 
-def _due_now(team, frozen, count_per_person):
-    """Meeting reminders for `count_per_person` extra meetings, all due now."""
-    frozen.move_to(WEEK_BEFORE_FIRST, tick=False)
-    Notification.objects.filter(state="pending").update(
-        due_at=datetime.datetime(2030, 1, 1, tzinfo=UTC)
-    )
-    rows = Notification.objects.filter(
-        kind=Kind.MEETING_REMINDER, meeting__in=team.meetings[:count_per_person]
-    )
-    rows = rows.filter(dedupe_key__endswith=":7d")
-    Notification.objects.filter(pk__in=rows.values("pk")).update(
-        due_at=WEEK_BEFORE_FIRST - datetime.timedelta(days=1), expires_at=None
-    )
-    return rows.count()
-
-
-def _sweep_queries(batch_size) -> int:
+def _sweep_queries() -> tuple[int, int]:
     with CaptureQueriesContext(connection) as queries:
-        result = notifications_sweep(batch_size=batch_size, max_batches=1)
-    assert result.sent == 3
-    return len(queries)
+        result = notifications_sweep(max_batches=1)
+    return result.sent, len(queries)
 
 
 def test_sweep_queries_per_batch_do_not_grow_with_the_batch(team, frozen):
-    # The reminders of later meetings are held back as not yet due (the meeting is weeks
-    # away): still a full send-time check for each, so count queries for 1 and for 12 rows.
-    one = _due_now(team, frozen, 1)
-    assert one == 3
-    queries_for_three = _sweep_queries(batch_size=100)
-    Notification.objects.filter(state="sent").update(state="pending", due_at=WEEK_BEFORE_FIRST)
-    Notification.objects.filter(kind=Kind.MEETING_REMINDER, meeting__in=team.meetings[1:]).update(
-        state="pending", due_at=WEEK_BEFORE_FIRST
-    )
-    queries_for_many = _sweep_queries(batch_size=100)
-    assert queries_for_three == queries_for_many == 12
+    from tests.factories import MembershipFactory
+
+    frozen.move_to(WEEK_BEFORE_FIRST, tick=False)
+    few = _sweep_queries()
+    for _ in range(30):
+        MembershipFactory(learning_set=team.learning_set)
+    notifications_plan(learning_set=team.learning_set)  # newcomers: their reminder is due now
+    many = _sweep_queries()
+    assert (few, many) == ((3, 13), (30, 13))
 
 
 class RefusingConnection:

@@ -7,6 +7,7 @@ from actionlearning.accounts import demo as accounts_demo
 from innovations import demo as innovations_demo
 from sets import demo as sets_demo
 from sets import demo_between as between_demo
+from sets import demo_notifications
 
 
 class Command(BaseCommand):
@@ -18,6 +19,7 @@ class Command(BaseCommand):
             innovations_demo.load(people=users)
             sets_demo.load(people=users)
             between_demo.load(people=users)
+            demo_notifications.load(people=users)
             admin = users["admin@example.org"]
             recovery_codes = accounts_demo.demo_admin_mfa(admin)
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
