@@ -74,6 +74,8 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["full_name", "time_zone", "organisation"]
-        labels = {"full_name": "Full name", "organisation": "Your organisation"}
+        # The organisation is not here: belonging to one lets a person edit its
+        # adoption journeys, so administrators set it (Django admin).
+        fields = ["full_name", "time_zone"]
+        labels = {"full_name": "Full name"}
         widgets = {"full_name": forms.TextInput(attrs={"autocomplete": "name"})}

@@ -192,14 +192,18 @@ def test_the_organisation_page_lists_its_journeys_and_innovations(client, member
     assert "You work here, so you can update its adoption journeys." in text
 
 
-def test_the_profile_page_sets_a_persons_organisation(client):
-    organisation = OrganisationFactory(name="Eastbrook Borough Council")
-    person = UserFactory()
+def test_the_profile_page_shows_but_never_changes_a_persons_organisation(client):
+    """Belonging to an organisation grants editing of its journeys: only admins set it."""
+    home = OrganisationFactory(name="Eastbrook Borough Council")
+    other = OrganisationFactory(name="Northshire NHS FT")
+    person = UserFactory(organisation=home)
     client.force_login(person)
-    assert "Eastbrook Borough Council" in _text(client.get(reverse("accounts:profile")))
+    assert "You work for Eastbrook Borough Council" in _text(
+        client.get(reverse("accounts:profile"))
+    )
     client.post(
         reverse("accounts:profile"),
-        {"full_name": "Tom Okafor", "time_zone": "Europe/London", "organisation": organisation.pk},
+        {"full_name": "Tom Okafor", "time_zone": "Europe/London", "organisation": other.pk},
     )
     person.refresh_from_db()
-    assert person.organisation == organisation
+    assert (person.full_name, person.organisation) == ("Tom Okafor", home)
