@@ -18,7 +18,7 @@ from sets.models import (
 class GroundRulesInline(admin.TabularInline):
     model = GroundRules
     fields = ["version", "text", "written_by", "written_at"]
-    readonly_fields = fields
+    readonly_fields = ["version", "text", "written_by", "written_at"]
     extra = 0
     can_delete = False
 

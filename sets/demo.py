@@ -78,7 +78,7 @@ def _series() -> SeriesPlan:
 def _held(meeting: Meeting, *, people: dict[str, User], facilitator: User) -> None:
     absent = APOLOGIES.get(meeting.number)
     members = [facilitator] + [people[email] for email, _role in MEMBERS]
-    statuses = {
+    statuses: dict[int, str] = {
         person.pk: Attendance.Status.APOLOGIES
         if person.email == absent
         else Attendance.Status.PRESENT

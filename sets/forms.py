@@ -2,6 +2,7 @@
 
 import datetime
 import zoneinfo
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -118,7 +119,8 @@ class SeriesFields(forms.Form):
         raise NotImplementedError
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         day, time, zone = cleaned.get("first_day"), cleaned.get("start_time"), self.zone_name()
         if day and time and zone:
             starts_at = _starts_at(day, time, zone, form=self)
@@ -203,7 +205,7 @@ class SetCreateForm(SeriesFields):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["innovation"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["innovation"]).queryset = (
             Innovation.objects.visible_to(user)
             .filter(status=Innovation.Status.PUBLISHED)
             .order_by("title")
@@ -336,7 +338,8 @@ class AcceptForm(forms.Form):
 
     def __init__(self, *args, learning_set: LearningSet, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ground_rules"].queryset = learning_set.ground_rules_versions.all()
+        rules = cast(forms.ModelChoiceField, self.fields["ground_rules"])
+        rules.queryset = learning_set.ground_rules_versions.all()
 
 
 class RsvpForm(forms.Form):
@@ -385,7 +388,8 @@ class MeetingForm(forms.Form):
         self.fields["end_time"].help_text = "On the same day."
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         day, start, end = (cleaned.get(f) for f in ("day", "start_time", "end_time"))
         if not (day and start and end):
             return cleaned
@@ -412,7 +416,8 @@ class AgendaItemForm(forms.Form):
     minutes = forms.IntegerField(label="Minutes", min_value=1, max_value=720)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("kind") == AgendaItem.Kind.OTHER and not cleaned.get("title"):
             self.add_error("title", "Give a title to an item of the kind “Other”.")
         return cleaned

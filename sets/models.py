@@ -104,6 +104,8 @@ class LearningSet(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = LearningSetQuerySet.as_manager()
+    # Not stored: the viewer's active membership, set by the views that fetch the set.
+    viewer_membership: "Membership | None" = None
 
     class Meta:
         ordering = ["name", "pk"]

@@ -24,7 +24,7 @@ def may_create_sets(user) -> bool:
 
 
 def ground_rules_current(learning_set: LearningSet) -> GroundRules:
-    return learning_set.ground_rules_versions.order_by("-version").first()
+    return learning_set.ground_rules_versions.latest("version")
 
 
 def seats_taken(learning_set: LearningSet) -> int:

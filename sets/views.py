@@ -55,7 +55,7 @@ def _visible_set(request: HttpRequest, set_id: int) -> LearningSet:
     learning_set.viewer_membership = (
         Membership.objects.active()
         .select_related("ground_rules")
-        .filter(learning_set=learning_set, person=request.user)
+        .filter(learning_set=learning_set, person_id=request.user.pk)
         .first()
     )
     return learning_set
