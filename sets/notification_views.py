@@ -84,10 +84,11 @@ def _link_broken(request: HttpRequest, why: str):
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request, token: str):
     found = unsubscribe_token_read(token)
-    person = User.objects.filter(pk=found[0], is_active=True).first() if found else None
-    if person is None or found[1] not in NotificationKind.values:
+    person_id, kind_value = found if found else (0, "")
+    person = User.objects.filter(pk=person_id, is_active=True).first()
+    if person is None or kind_value not in NotificationKind.values:
         return _link_broken(request, "This unsubscribe link is not one we sent, or is incomplete.")
-    kind = NotificationKind(found[1])
+    kind = NotificationKind(kind_value)
     context = {"person": person, "kind": kind, "kind_label": kind.label}
     if request.method == "POST":
         preference_set(person=person, kind=kind, enabled=False)
@@ -105,14 +106,13 @@ class RsvpLinkForm(forms.Form):
 def rsvp(request, token: str):
     """Opening the link changes nothing; the answer is recorded by the form's POST."""
     found = rsvp_token_read(token)
-    meeting = (
-        Meeting.objects.select_related("learning_set").filter(pk=found[0]).first()
-        if found
-        else None
-    )
+    if found is None:
+        return _link_broken(request, "This RSVP link is not one we sent, or is incomplete.")
+    meeting_id, person_id = found
+    meeting = Meeting.objects.select_related("learning_set").filter(pk=meeting_id).first()
     if meeting is None:
         return _link_broken(request, "This RSVP link is not one we sent, or is incomplete.")
-    person = User.objects.filter(pk=found[1], is_active=True).first()
+    person = User.objects.filter(pk=person_id, is_active=True).first()
     member = Membership.objects.active().filter(learning_set=meeting.learning_set, person=person)
     if person is None or not member.exists():
         return _link_broken(request, "This link was for a member of the set who has since left.")
@@ -182,7 +182,7 @@ class ReminderSettingsForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         try:
-            reminder_settings_check(learning_set=self.learning_set, values=cleaned)
+            reminder_settings_check(learning_set=self.learning_set, values=cleaned or {})
         except ValidationError as error:
             for name, errors in error.error_dict.items():
                 if name in self.fields and name not in self.errors:

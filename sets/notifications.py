@@ -25,7 +25,7 @@ import smtplib
 import time
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -651,7 +651,9 @@ class BatchContext:
         gaps = {row.meeting_id for row in batch if row.kind in CHECK_IN_KINDS}
         digest_sets = {row.learning_set_id for row in batch if row.kind == Kind.FACILITATOR_DIGEST}
         for row in batch:
-            if row.kind == Kind.FACILITATOR_DIGEST and (previous := self.previous(row.meeting)):
+            if row.kind != Kind.FACILITATOR_DIGEST or row.meeting is None:
+                continue
+            if previous := self.previous(row.meeting):
                 gaps.add(previous.pk)
         self.checked_in = set(
             CheckIn.objects.filter(after_meeting_id__in=gaps).values_list(
@@ -756,7 +758,7 @@ def _verdict(row: Notification, ctx: BatchContext) -> Verdict:
     if meeting is None:
         return Skip("The meeting no longer exists.")
     row.meeting = meeting
-    checks = {
+    checks: dict[str, Callable[[Notification, Meeting, BatchContext], Verdict]] = {
         Kind.MEETING_REMINDER: _verdict_before_meeting,
         Kind.RSVP_CHASE: _verdict_rsvp_chase,
         Kind.FACILITATOR_DIGEST: _verdict_digest,
@@ -766,13 +768,13 @@ def _verdict(row: Notification, ctx: BatchContext) -> Verdict:
         Kind.MEETING_CHANGED: _verdict_changed,
         Kind.MEETING_CANCELLED: _verdict_cancelled,
     }
-    return checks[row.kind](row, ctx)
+    return checks[row.kind](row, meeting, ctx)
 
 
 def _meeting_in_context(row: Notification, ctx: BatchContext) -> Meeting | None:
     for meeting in ctx.meetings_by_set.get(row.learning_set_id, []):
         if meeting.pk == row.meeting_id:
-            meeting.agenda = ctx.agenda.get(meeting.pk, [])
+            meeting.agenda = ctx.agenda.get(meeting.pk, [])  # type: ignore[attr-defined]
             return meeting
     return None
 
@@ -791,8 +793,7 @@ def _on_time(row: Notification, meeting: Meeting, ctx: BatchContext) -> Verdict 
     return None
 
 
-def _verdict_before_meeting(row: Notification, ctx: BatchContext) -> Verdict:
-    meeting = row.meeting
+def _verdict_before_meeting(row: Notification, meeting: Meeting, ctx: BatchContext) -> Verdict:
     if (refusal := _on_time(row, meeting, ctx)) is not None:
         return refusal
     return Send(
@@ -803,22 +804,21 @@ def _verdict_before_meeting(row: Notification, ctx: BatchContext) -> Verdict:
     )
 
 
-def _verdict_rsvp_chase(row: Notification, ctx: BatchContext) -> Verdict:
-    if row.recipient_id in ctx.rsvps.get(row.meeting_id, {}):
+def _verdict_rsvp_chase(row: Notification, meeting: Meeting, ctx: BatchContext) -> Verdict:
+    if row.recipient_id in ctx.rsvps.get(meeting.pk, {}):
         return Skip("Already answered.")
-    return _verdict_before_meeting(row, ctx)
+    return _verdict_before_meeting(row, meeting, ctx)
 
 
-def _verdict_digest(row: Notification, ctx: BatchContext) -> Verdict:
-    meeting = row.meeting
+def _verdict_digest(row: Notification, meeting: Meeting, ctx: BatchContext) -> Verdict:
     if (refusal := _on_time(row, meeting, ctx)) is not None:
         return refusal
-    return Send(_digest_facts(row, ctx))
+    return Send(_digest_facts(row, meeting, ctx))
 
 
-def _digest_facts(row: Notification, ctx: BatchContext) -> dict:
+def _digest_facts(row: Notification, meeting: Meeting, ctx: BatchContext) -> dict:
     """Never a reflection: those are private unless shared, and a digest is not the place."""
-    meeting, set_id = row.meeting, row.learning_set_id
+    set_id = row.learning_set_id
     previous = ctx.previous(meeting)
     members = sorted(
         (m for (s, _), m in ctx.members.items() if s == set_id),
@@ -856,8 +856,8 @@ def _digest_facts(row: Notification, ctx: BatchContext) -> dict:
     }
 
 
-def _verdict_check_in(row: Notification, ctx: BatchContext) -> Verdict:
-    after = row.meeting
+def _verdict_check_in(row: Notification, meeting: Meeting, ctx: BatchContext) -> Verdict:
+    after = meeting
     before = ctx.following(after)
     if after.is_cancelled or before is None or before.status != Meeting.Status.SCHEDULED:
         return Skip("There is no gap to check in for any more.")
@@ -868,8 +868,7 @@ def _verdict_check_in(row: Notification, ctx: BatchContext) -> Verdict:
     return Send({"next_meeting": before, "actions": ctx.own_actions(row)})
 
 
-def _verdict_reflection(row: Notification, ctx: BatchContext) -> Verdict:
-    meeting = row.meeting
+def _verdict_reflection(row: Notification, meeting: Meeting, ctx: BatchContext) -> Verdict:
     if meeting.is_cancelled:
         return Skip("The meeting was cancelled.")
     recorded = ctx.attendance.get(meeting.pk, {})
@@ -893,16 +892,16 @@ def _verdict_action(row: Notification, ctx: BatchContext) -> Verdict:
     return Send({})
 
 
-def _verdict_changed(row: Notification, ctx: BatchContext) -> Verdict:
-    if row.meeting.is_cancelled:
+def _verdict_changed(row: Notification, meeting: Meeting, ctx: BatchContext) -> Verdict:
+    if meeting.is_cancelled:
         return Skip("The meeting was cancelled since; the cancellation notice says so.")
-    if row.meeting.starts_at <= ctx.now:
+    if meeting.starts_at <= ctx.now:
         return Skip("The meeting has started.")
-    return Send({"answer": ctx.rsvps.get(row.meeting_id, {}).get(row.recipient_id)})
+    return Send({"answer": ctx.rsvps.get(meeting.pk, {}).get(row.recipient_id)})
 
 
-def _verdict_cancelled(row: Notification, ctx: BatchContext) -> Verdict:
-    if not row.meeting.is_cancelled:
+def _verdict_cancelled(row: Notification, meeting: Meeting, ctx: BatchContext) -> Verdict:
+    if not meeting.is_cancelled:
         return Skip("The meeting is no longer cancelled.")
     return Send({})
 

@@ -3,6 +3,7 @@ zone with the zone named, the meeting's `.ics` attached where it helps, and in e
 way to turn that kind of email off (a link, and List-Unsubscribe for mail programs)."""
 
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -43,10 +44,10 @@ def _absolute_or(path: str | None, fallback: str) -> str:
     return absolute(path) if path else fallback
 
 
-def _links(notification: Notification) -> dict[str, str]:
+def _links(notification: Notification) -> dict[str, Any]:
     set_id = notification.learning_set_id
     meeting = notification.meeting
-    links = {
+    links: dict[str, Any] = {
         "set": absolute(route("sets:detail", set_id)),
         "unsubscribe": unsubscribe_url(person_id=notification.recipient_id, kind=notification.kind),
         "preferences": absolute(route("notifications:preferences")),
