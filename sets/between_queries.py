@@ -109,7 +109,7 @@ def _with_gap(sets: QuerySet[LearningSet], user: User) -> QuerySet[LearningSet]:
     happening = Meeting.objects.filter(learning_set=OuterRef("pk"), status__in=HAPPENING)
     started = happening.filter(starts_at__lte=now).order_by("-starts_at")
     coming = happening.filter(starts_at__gt=now).order_by("starts_at")
-    role = Membership.objects.active().filter(learning_set=OuterRef("pk"), person=user)
+    role = Membership.objects.active().filter(learning_set=OuterRef("pk"), person=user).order_by()
     return sets.annotate(
         gap_after_id=Subquery(started.values("pk")[:1]),
         gap_before_id=Subquery(coming.values("pk")[:1]),
@@ -183,9 +183,17 @@ def _next_meeting(user: User, set_ids: list[int]) -> Meeting | None:
 
 
 def _questions_waiting(user: User, set_ids: list[int]) -> list[Question]:
-    """Unanswered: those for the sets `user` is in, their own, and, for an innovator,
-    those addressed to their innovation (marked `for_my_innovation`)."""
-    questions = Question.objects.visible_to(user).unanswered()
+    """Unanswered: those of the sets `user` is in and, for an innovator, those addressed
+    to their innovation from any set (marked `for_my_innovation`)."""
+    # The latest few of each kind, each read from its own index, then joined by UNION:
+    # one query with an OR across the two would read the whole table.
+    in_my_sets = Question.objects.filter(learning_set_id__in=set_ids).unanswered()
+    for_my_innovation = Question.objects.for_innovator(user).unanswered()
+    latest = [
+        kind.order_by("-created_at", "-pk").values("pk")[:HOME_QUESTIONS]
+        for kind in (in_my_sets, for_my_innovation)
+    ]
+    questions = Question.objects.visible_to(user).filter(pk__in=latest[0].union(latest[1]))
     rows: list[Any] = list(
         questions.with_support(user)
         .select_related("learning_set", "asked_by", "asker_organisation")
