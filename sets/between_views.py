@@ -38,6 +38,7 @@ from sets.between_queries import (
     airtime_bids,
     airtime_rounds,
     gap_current,
+    joined_set_ids,
     reflection_draft_of,
     set_progress,
 )
@@ -447,8 +448,8 @@ def question_new(request, set_id: int):
 def _set_question(request, question_id: int) -> Question:
     """A question of a set the viewer is an active member of."""
     return get_object_or_404(
-        Question.objects.filter(learning_set__memberships__person=request.user)
-        .filter(learning_set__memberships__state=Membership.State.ACTIVE)
+        Question.objects.visible_to(request.user)
+        .filter(learning_set_id__in=joined_set_ids(request.user))
         .with_support(request.user)
         .select_related("learning_set__innovation", "asked_by", "answered_by"),
         pk=question_id,

@@ -174,3 +174,14 @@ def test_a_member_who_left_keeps_their_own_reflection(client, midway, items):
         client.get(reverse("between:reflection_list", args=[midway.learning_set.pk])).status_code
         == 404
     )
+
+
+def test_a_member_who_left_no_longer_opens_the_sets_questions(client, midway, items):
+    midway.learning_set.memberships.filter(person=midway.bob).update(
+        state="left", left_at="2026-01-01T00:00Z"
+    )
+    client.force_login(midway.bob)
+
+    response = client.get(reverse("between:question_detail", args=[items["question"].pk]))
+
+    assert response.status_code == 404
