@@ -739,7 +739,8 @@ class Reflection(models.Model):
 
     @property
     def label(self) -> str:
-        return self.title or f"Reflection of {self.created_at.day} {self.created_at:%B %Y}"
+        written = timezone.localtime(self.created_at)  # the day in the reader's zone
+        return self.title or f"Reflection of {written.day} {written:%B %Y}"
 
 
 class ReflectionVersion(models.Model):
