@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from sets import services
 from sets.models import (
@@ -109,6 +110,7 @@ class AgendaItemInline(admin.TabularInline):
 
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["learning_set", "number", "title", "starts_at", "format", "status", "sequence"]
     list_filter = ["status", "format"]
     search_fields = ["title", "learning_set__name"]

@@ -33,12 +33,6 @@ class Midway:
     alice_organisation: Organisation
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Factory people get a password each; a fast hasher keeps these tests quick."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def midway(db) -> Midway:
     facilitation = MembershipFactory(role=Role.FACILITATOR, person=FacilitatorFactory())

@@ -26,12 +26,6 @@ SERIES = SeriesPlan(
 )
 
 
-@pytest.fixture(autouse=True)
-def _quick_passwords(settings):
-    """Factories hash a password per person; these tests make many people."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def frozen(time_machine):
     time_machine.move_to(NOW, tick=False)
