@@ -7,6 +7,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -193,7 +194,12 @@ def _questions_waiting(user: User, set_ids: list[int]) -> list[Question]:
         kind.order_by("-created_at", "-pk").values("pk")[:HOME_QUESTIONS]
         for kind in (in_my_sets, for_my_innovation)
     ]
-    questions = Question.objects.visible_to(user).filter(pk__in=latest[0].union(latest[1]))
+    if connection.features.supports_slicing_ordering_in_compound:
+        either = Q(pk__in=latest[0].union(latest[1]))
+    else:
+        # SQLite (development only) refuses LIMIT inside a UNION; its tables are small.
+        either = Q(pk__in=latest[0]) | Q(pk__in=latest[1])
+    questions = Question.objects.visible_to(user).filter(either)
     rows: list[Any] = list(
         questions.with_support(user)
         .select_related("learning_set", "asked_by", "asker_organisation")
