@@ -124,7 +124,11 @@ def reflection_update(
     meeting: Meeting | None = None,
     action: Action | None = None,
 ) -> Reflection:
-    """Changes a reflection, keeping what it said before as a version of its history."""
+    """Changes a reflection, keeping what it said before as a version of its history.
+    Once the author has left the set, what the set can read of theirs no longer changes:
+    they may still edit a reflection that is and stays private to them."""
+    if not (reflection.is_private and visibility == Reflection.Visibility.PRIVATE):
+        _active_membership(reflection.learning_set, reflection.author)
     _meeting_of_set(reflection.learning_set, meeting, "meeting")
     cleaned = _stages_clean(reflection.template, stages)
     for name, text in cleaned.items():
@@ -245,6 +249,7 @@ def action_progress_record(
     """A dated update by the action's owner; None when nothing changed and nothing was said."""
     if written_by.pk != action.owner_id:
         raise ValidationError("Only the owner of an action can record progress on it.")
+    _active_membership(action.learning_set, written_by)
     if status not in Action.Status.values:
         raise ValidationError({"status": "Choose a status from the list."})
     text = text.strip()
@@ -378,9 +383,9 @@ def barrier_raise(
 
 
 def barrier_resolve(*, barrier: Barrier, resolved_by: User, resolution: str) -> Barrier:
-    """By whoever raised it or a facilitator of the set."""
-    membership = membership_of(resolved_by, barrier.learning_set)
-    if resolved_by.pk != barrier.raised_by_id and not (membership and membership.is_facilitator):
+    """By whoever raised it or a facilitator of the set, while an active member of it."""
+    membership = _active_membership(barrier.learning_set, resolved_by)
+    if resolved_by.pk != barrier.raised_by_id and not membership.is_facilitator:
         raise ValidationError("Only whoever raised it or a facilitator can resolve a barrier.")
     resolution = resolution.strip()
     if not resolution:

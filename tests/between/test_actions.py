@@ -159,3 +159,21 @@ def test_action_review_page_shows_updates(client, midway):
 
     assert "Alice Adeyemi" in page
     assert "Spoke to the matron" in page
+
+
+def test_action_owner_who_left_the_set_records_no_more_progress(client, midway):
+    action = ActionFactory(learning_set=midway.learning_set, owner=midway.alice)
+    midway.learning_set.memberships.filter(person=midway.alice).update(
+        state="left", left_at="2026-01-01T00:00Z"
+    )
+    client.force_login(midway.alice)
+
+    response = client.post(
+        reverse("between:action_detail", args=[action.pk]),
+        {"status": "blocked", "text": "Written after leaving"},
+    )
+
+    assert response.status_code == 200
+    assert not action.updates.exists()
+    action.refresh_from_db()
+    assert action.status == Action.Status.OPEN

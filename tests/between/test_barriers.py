@@ -102,3 +102,21 @@ def test_barrier_page_raises_one_from_a_reflection(client, midway):
 
     barrier = Barrier.objects.get()
     assert (barrier.reflection, barrier.category) == (reflection, "process")
+
+
+def test_barrier_raiser_who_left_the_set_cannot_resolve_it(client, midway):
+    barrier = SetBarrierFactory(learning_set=midway.learning_set, raised_by=midway.alice)
+    midway.learning_set.memberships.filter(person=midway.alice).update(
+        state="left", left_at="2026-01-01T00:00Z"
+    )
+    client.force_login(midway.alice)
+
+    response = client.post(
+        reverse("between:barrier_resolve", args=[barrier.pk]), {"resolution": "Gone now"}
+    )
+
+    assert response.status_code == 200
+    barrier.refresh_from_db()
+    assert barrier.status == Barrier.Status.OPEN
+    with pytest.raises(ValidationError):
+        services.barrier_resolve(barrier=barrier, resolved_by=midway.alice, resolution="Gone")

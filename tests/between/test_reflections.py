@@ -223,3 +223,26 @@ def test_reflection_history_shows_each_version_to_the_author(client, midway):
 
     assert "Version 2 (as it is now)" in page
     assert "I ran the first huddle." in page
+
+
+def test_reflection_of_a_member_who_left_cannot_be_shared_or_changed_in_the_set(client, midway):
+    private = _write(midway)
+    shared = _write(midway, visibility=Reflection.Visibility.SET)
+    Membership.objects.filter(person=midway.alice).update(state="left", left_at="2026-01-01T00:00Z")
+    client.force_login(midway.alice)
+
+    for reflection in (private, shared):
+        response = client.post(
+            reverse("between:reflection_edit", args=[reflection.pk]),
+            {"what": "Written after leaving", "visibility": "set", "intent": "save"},
+        )
+        assert response.status_code == 200
+        reflection.refresh_from_db()
+        assert reflection.what == "I ran the first huddle."
+    assert list(Reflection.objects.visible_to(midway.bob)) == [shared]
+    # Their own private notebook stays theirs to edit.
+    services.reflection_update(
+        reflection=private, stages={"what": "Still mine"}, visibility="private"
+    )
+    private.refresh_from_db()
+    assert private.what == "Still mine"
