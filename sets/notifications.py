@@ -811,6 +811,9 @@ def _verdict_rsvp_chase(row: Notification, meeting: Meeting, ctx: BatchContext) 
 
 
 def _verdict_digest(row: Notification, meeting: Meeting, ctx: BatchContext) -> Verdict:
+    member = ctx.member(row)
+    if member is None or not member.is_facilitator:
+        return Skip("Not a facilitator of the set any more.")
     if (refusal := _on_time(row, meeting, ctx)) is not None:
         return refusal
     return Send(_digest_facts(row, meeting, ctx))

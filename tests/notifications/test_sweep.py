@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sets import services
-from sets.models import Attendance, Notification, NotificationKind, Rsvp
+from sets.models import Attendance, Membership, Notification, NotificationKind, Rsvp
 from sets.notifications import (
     notifications_claim,
     notifications_plan,
@@ -15,7 +15,7 @@ from sets.notifications import (
     notifications_sweep,
 )
 from tests.factories import ReflectionFactory
-from tests.notifications.conftest import UTC, row_of, sweep_at
+from tests.notifications.conftest import UTC, a_stranger, row_of, sweep_at
 
 Kind = NotificationKind
 WEEK_BEFORE_FIRST = datetime.datetime(2027, 1, 5, 10, 0, tzinfo=UTC)
@@ -305,3 +305,22 @@ def frozen_now(frozen):
     from django.utils import timezone
 
     return timezone.now()
+
+
+def test_digest_is_not_sent_to_a_facilitator_who_is_now_a_participant(team, frozen):
+    """A role changed in the admin plans nothing anew: the sweep checks the role itself."""
+    co_facilitator = services.membership_add(
+        learning_set=team.learning_set, person=a_stranger(), role=Membership.Role.FACILITATOR
+    ).person
+    Membership.objects.filter(learning_set=team.learning_set, person=co_facilitator).update(
+        role=Membership.Role.PARTICIPANT
+    )
+
+    sent = sweep_at(frozen, datetime.datetime(2027, 1, 10, 10, 0, tzinfo=UTC))
+
+    digests = [m for m in sent if m.extra_headers["X-Notification-Kind"] == Kind.FACILITATOR_DIGEST]
+    assert [m.to for m in digests] == [[team.facilitator.email]]
+    row = Notification.objects.get(
+        kind=Kind.FACILITATOR_DIGEST, recipient=co_facilitator, meeting=team.meetings[0]
+    )
+    assert (row.state, row.skip_reason) == ("skipped", "Not a facilitator of the set any more.")
