@@ -134,13 +134,21 @@ class ParticipantHome:
     reflections: list[Reflection] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     sets: list[LearningSet] = field(default_factory=list)
+    speaks_for_an_innovation: bool = False
     rsvp_choices = Rsvp.Response.choices
 
 
 def participant_home(user: User) -> ParticipantHome:
     """Five queries, whatever the number of sets, actions, reflections and questions."""
-    sets = list(_with_gap(joined_sets(user), user).order_by("name", "pk"))
+    # Whether `user` speaks for an innovation rides on the sets query, so it costs no query.
+    championed = user.innovations_championed.through.objects.filter(user=user)
+    sets = list(
+        _with_gap(joined_sets(user), user)
+        .annotate(viewer_speaks_for_an_innovation=Exists(championed))
+        .order_by("name", "pk")
+    )
     set_ids = [learning_set.pk for learning_set in sets]
+    questions = _questions_waiting(user, set_ids)
     return ParticipantHome(
         check_ins_due=[s for s in sets if _check_in_due(s)],
         next_meeting=_next_meeting(user, set_ids),
@@ -157,8 +165,12 @@ def participant_home(user: User) -> ParticipantHome:
             .select_related("learning_set")
             .order_by("-created_at", "-pk")[:HOME_REFLECTIONS]
         ),
-        questions=_questions_waiting(user, set_ids),
+        questions=questions,
         sets=sets,
+        # Without a set, any question shown is one addressed to the user's innovation.
+        speaks_for_an_innovation=(
+            sets[0].viewer_speaks_for_an_innovation if sets else bool(questions)
+        ),
     )
 
 

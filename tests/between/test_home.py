@@ -74,6 +74,38 @@ def test_home_shows_an_innovator_the_questions_for_their_innovation(client, midw
     assert "for you as innovator, from Alice, Riverside NHS Trust" in page
 
 
+INBOX_LINK = "Questions for innovations you speak for"
+
+
+def test_home_hides_the_innovator_inbox_link_from_a_participant(client, midway):
+    client.force_login(midway.alice)
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert "Your learning log" in page
+    assert INBOX_LINK not in page
+
+
+def test_home_links_a_member_who_speaks_for_an_innovation_to_their_inbox(client, midway):
+    midway.learning_set.innovation.innovators.add(midway.alice)
+    client.force_login(midway.alice)
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert INBOX_LINK in page
+
+
+def test_home_links_an_innovator_outside_every_set_to_their_inbox(client, midway):
+    QuestionFactory(
+        learning_set=midway.learning_set, asked_by=midway.alice, addressed_to="innovator"
+    )
+    client.force_login(midway.innovator)
+
+    page = client.get(reverse("home")).content.decode()
+
+    assert INBOX_LINK in page
+
+
 def _items(midway, count):
     for n in range(count):
         ActionFactory(learning_set=midway.learning_set, owner=midway.alice)
