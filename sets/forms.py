@@ -259,6 +259,7 @@ class InviteForm(forms.Form):
             "organisation they represent in this set (e.g. sam@example.org, Leeds City "
             "Council). Without one, they represent their own organisation."
         ),
+        error_messages={"required": "Enter at least one email address, one per line."},
     )
     role = forms.ChoiceField(
         label="Their role in the set",

@@ -157,6 +157,17 @@ def test_invite_ten_at_once_sends_the_good_ones_and_lists_the_others(
     assert "Hello" in response.content.decode()
 
 
+def test_invite_with_no_address_says_what_to_enter_and_keeps_the_message(
+    client, learning_set, facilitator
+):
+    client.force_login(facilitator)
+    response = _invite(client, learning_set, [], message="Do join us")
+    text = _text(response)
+    assert "Enter at least one email address, one per line." in text
+    assert "Do join us" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
 def test_invite_past_capacity_sends_nothing_without_the_override(client, learning_set, facilitator):
     learning_set.capacity = 2
     learning_set.save()
