@@ -4,6 +4,7 @@ items there are; permission scoping stays in the models' `visible_to(user)`."""
 
 import datetime
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,7 +134,7 @@ class ParticipantHome:
     open_actions: list[Action] = field(default_factory=list)
     reflections: list[Reflection] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
-    sets: list[LearningSet] = field(default_factory=list)
+    sets: Sequence[LearningSet] = field(default_factory=list)
     speaks_for_an_innovation: bool = False
     rsvp_choices = Rsvp.Response.choices
 
