@@ -7,6 +7,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from actionlearning.constraints import choice_is_valid
 from innovations import search
 from innovations.uploads import (
     resource_upload_to,
@@ -20,10 +21,6 @@ FACILITATE_PERMISSION = "innovations.facilitate"
 def is_facilitator(user) -> bool:
     """May create innovations (and, in the sets app, learning sets): staff or Facilitators."""
     return user.is_authenticated and (user.is_staff or user.has_perm(FACILITATE_PERMISSION))
-
-
-def _choice_is_valid(field: str, choices: type[models.TextChoices]) -> Q:
-    return Q(**{f"{field}__in": choices.values})
 
 
 class OrganisationKind(models.TextChoices):
@@ -79,14 +76,14 @@ class Organisation(models.Model):
             models.UniqueConstraint(Lower("name"), name="organisation_name_unique_ci"),
             models.CheckConstraint(condition=~Q(name=""), name="organisation_has_name"),
             models.CheckConstraint(
-                condition=_choice_is_valid("kind", OrganisationKind),
+                condition=choice_is_valid("kind", OrganisationKind),
                 name="organisation_kind_valid",
             ),
             models.CheckConstraint(
-                condition=_choice_is_valid("region", Region), name="organisation_region_valid"
+                condition=choice_is_valid("region", Region), name="organisation_region_valid"
             ),
             models.CheckConstraint(
-                condition=_choice_is_valid("size_band", SizeBand),
+                condition=choice_is_valid("size_band", SizeBand),
                 name="organisation_size_band_valid",
             ),
         ]
@@ -243,7 +240,7 @@ class Innovation(models.Model):
             models.CheckConstraint(condition=~Q(title=""), name="innovation_has_title"),
             models.CheckConstraint(condition=~Q(slug=""), name="innovation_has_slug"),
             models.CheckConstraint(
-                condition=_choice_is_valid("status", InnovationStatus),
+                condition=choice_is_valid("status", InnovationStatus),
                 name="innovation_status_valid",
             ),
         ]
@@ -263,7 +260,7 @@ class InnovationSector(models.Model):
                 fields=["innovation", "sector"], name="innovation_sector_unique"
             ),
             models.CheckConstraint(
-                condition=_choice_is_valid("sector", Sector), name="innovation_sector_valid"
+                condition=choice_is_valid("sector", Sector), name="innovation_sector_valid"
             ),
         ]
         indexes = [models.Index(fields=["sector", "innovation"], name="innovation_sector_idx")]
@@ -293,7 +290,7 @@ class Component(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="component_has_name"),
             models.CheckConstraint(
-                condition=_choice_is_valid("kind", ComponentKind), name="component_kind_valid"
+                condition=choice_is_valid("kind", ComponentKind), name="component_kind_valid"
             ),
             models.UniqueConstraint(
                 "innovation", Lower("name"), name="component_name_unique_per_innovation"
@@ -338,7 +335,7 @@ class Resource(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(title=""), name="resource_has_title"),
             models.CheckConstraint(
-                condition=_choice_is_valid("kind", ResourceKind), name="resource_kind_valid"
+                condition=choice_is_valid("kind", ResourceKind), name="resource_kind_valid"
             ),
             models.CheckConstraint(
                 condition=(Q(url="") & ~Q(file="")) | (~Q(url="") & Q(file="")),
@@ -427,7 +424,7 @@ class Adoption(models.Model):
                 fields=["organisation", "innovation"], name="adoption_one_per_organisation"
             ),
             models.CheckConstraint(
-                condition=_choice_is_valid("stage", Stage), name="adoption_stage_valid"
+                condition=choice_is_valid("stage", Stage), name="adoption_stage_valid"
             ),
         ]
         indexes = [models.Index(fields=["innovation", "stage"], name="adoption_innovation_stage")]
@@ -459,7 +456,7 @@ class StageChange(models.Model):
         ordering = ["adoption", "changed_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=_choice_is_valid("stage", Stage), name="stage_change_stage_valid"
+                condition=choice_is_valid("stage", Stage), name="stage_change_stage_valid"
             ),
         ]
 
@@ -503,7 +500,7 @@ class LedgerEntry(models.Model):
                 fields=["adoption", "component"], name="ledger_entry_one_per_component"
             ),
             models.CheckConstraint(
-                condition=_choice_is_valid("status", LedgerStatus),
+                condition=choice_is_valid("status", LedgerStatus),
                 name="ledger_entry_status_valid",
             ),
             models.CheckConstraint(
@@ -548,7 +545,7 @@ class Barrier(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(description=""), name="barrier_has_description"),
             models.CheckConstraint(
-                condition=_choice_is_valid("domain", CfirDomain), name="barrier_domain_valid"
+                condition=choice_is_valid("domain", CfirDomain), name="barrier_domain_valid"
             ),
             models.CheckConstraint(
                 condition=Q(status="open", resolved_at__isnull=True)
@@ -579,7 +576,7 @@ class Enabler(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(description=""), name="enabler_has_description"),
             models.CheckConstraint(
-                condition=_choice_is_valid("domain", CfirDomain), name="enabler_domain_valid"
+                condition=choice_is_valid("domain", CfirDomain), name="enabler_domain_valid"
             ),
         ]
 

@@ -11,16 +11,13 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from actionlearning.constraints import choice_is_valid
 from actionlearning.timezones import validate_time_zone
 from innovations.models import CfirDomain
 
 RECOMMENDED_MIN_MEMBERS = 4
 DEFAULT_CAPACITY = 8
 INVITATION_DAYS = 14
-
-
-def _choice_is_valid(field: str, choices: type[models.TextChoices]) -> Q:
-    return Q(**{f"{field}__in": choices.values})
 
 
 class LearningSetQuerySet(models.QuerySet["LearningSet"]):
@@ -112,7 +109,7 @@ class LearningSet(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="set_has_name"),
             models.CheckConstraint(
-                condition=_choice_is_valid("status", SetStatus), name="set_status_valid"
+                condition=choice_is_valid("status", SetStatus), name="set_status_valid"
             ),
             models.CheckConstraint(
                 condition=Q(planned_meetings__gte=1, planned_meetings__lte=52),
@@ -235,10 +232,10 @@ class Membership(models.Model):
                 fields=["learning_set", "person"], name="membership_unique_per_set"
             ),
             models.CheckConstraint(
-                condition=_choice_is_valid("role", Role), name="membership_role_valid"
+                condition=choice_is_valid("role", Role), name="membership_role_valid"
             ),
             models.CheckConstraint(
-                condition=_choice_is_valid("state", MembershipState), name="membership_state_valid"
+                condition=choice_is_valid("state", MembershipState), name="membership_state_valid"
             ),
             # Nobody is active in a set without having agreed to its ground rules.
             models.CheckConstraint(
@@ -331,7 +328,7 @@ class Invitation(models.Model):
                 name="invitation_one_unanswered_per_email",
             ),
             models.CheckConstraint(
-                condition=_choice_is_valid("role", Role), name="invitation_role_valid"
+                condition=choice_is_valid("role", Role), name="invitation_role_valid"
             ),
             models.CheckConstraint(
                 condition=(Q(response="") & Q(responded_at__isnull=True))
@@ -426,10 +423,10 @@ class Meeting(models.Model):
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="meeting_number_positive"),
             models.CheckConstraint(
-                condition=_choice_is_valid("format", MeetingFormat), name="meeting_format_valid"
+                condition=choice_is_valid("format", MeetingFormat), name="meeting_format_valid"
             ),
             models.CheckConstraint(
-                condition=_choice_is_valid("status", MeetingStatus), name="meeting_status_valid"
+                condition=choice_is_valid("status", MeetingStatus), name="meeting_status_valid"
             ),
         ]
         indexes = [
@@ -480,7 +477,7 @@ class AgendaItem(models.Model):
         ordering = ["meeting", "position", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=_choice_is_valid("kind", AgendaKind), name="agenda_item_kind_valid"
+                condition=choice_is_valid("kind", AgendaKind), name="agenda_item_kind_valid"
             ),
             models.CheckConstraint(
                 condition=Q(minutes__gte=1, minutes__lte=720), name="agenda_item_minutes_range"
@@ -522,7 +519,7 @@ class Rsvp(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "person"], name="rsvp_one_per_person"),
             models.CheckConstraint(
-                condition=_choice_is_valid("response", RsvpResponse), name="rsvp_response_valid"
+                condition=choice_is_valid("response", RsvpResponse), name="rsvp_response_valid"
             ),
         ]
 
@@ -557,7 +554,7 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["meeting", "person"], name="attendance_one_per_person"),
             models.CheckConstraint(
-                condition=_choice_is_valid("status", AttendanceStatus),
+                condition=choice_is_valid("status", AttendanceStatus),
                 name="attendance_status_valid",
             ),
         ]
@@ -692,11 +689,11 @@ class Reflection(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=_choice_is_valid("template", ReflectionTemplate),
+                condition=choice_is_valid("template", ReflectionTemplate),
                 name="reflection_template_valid",
             ),
             models.CheckConstraint(
-                condition=_choice_is_valid("visibility", ReflectionVisibility),
+                condition=choice_is_valid("visibility", ReflectionVisibility),
                 name="reflection_visibility_valid",
             ),
             models.CheckConstraint(
@@ -870,7 +867,7 @@ class Action(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="action_has_text"),
             models.CheckConstraint(
-                condition=_choice_is_valid("status", ActionStatus), name="action_status_valid"
+                condition=choice_is_valid("status", ActionStatus), name="action_status_valid"
             ),
             models.CheckConstraint(
                 condition=Q(due_on__gte=F("made_on")), name="action_due_after_made"
@@ -912,7 +909,7 @@ class ActionUpdate(models.Model):
         ordering = ["action", "written_at", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=_choice_is_valid("status", ActionStatus),
+                condition=choice_is_valid("status", ActionStatus),
                 name="action_update_status_valid",
             ),
         ]
@@ -1016,7 +1013,7 @@ class Question(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(text=""), name="question_has_text"),
             models.CheckConstraint(
-                condition=_choice_is_valid("addressed_to", QuestionAddressee),
+                condition=choice_is_valid("addressed_to", QuestionAddressee),
                 name="question_addressee_valid",
             ),
             models.CheckConstraint(
@@ -1126,7 +1123,7 @@ class Barrier(models.Model):
                 condition=~Q(description=""), name="set_barrier_has_description"
             ),
             models.CheckConstraint(
-                condition=_choice_is_valid("category", CfirDomain),
+                condition=choice_is_valid("category", CfirDomain),
                 name="set_barrier_category_valid",
             ),
             models.CheckConstraint(
@@ -1342,10 +1339,10 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["dedupe_key"], name="notification_dedupe_key_unique"),
             models.CheckConstraint(
-                condition=_choice_is_valid("kind", NotificationKind), name="notification_kind_valid"
+                condition=choice_is_valid("kind", NotificationKind), name="notification_kind_valid"
             ),
             models.CheckConstraint(
-                condition=_choice_is_valid("state", NotificationState),
+                condition=choice_is_valid("state", NotificationState),
                 name="notification_state_valid",
             ),
             models.CheckConstraint(
@@ -1469,7 +1466,7 @@ class NotificationPreference(models.Model):
                 fields=["person", "kind"], name="notification_preference_unique"
             ),
             models.CheckConstraint(
-                condition=_choice_is_valid("kind", NotificationKind),
+                condition=choice_is_valid("kind", NotificationKind),
                 name="notification_preference_kind_valid",
             ),
         ]
