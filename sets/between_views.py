@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionlearning.accounts.models import User
+from actionlearning.forms import form_add_service_error
 from actionlearning.templatetags.when import format_when
 from sets import between_services as services
 from sets import export
@@ -84,15 +85,6 @@ def _meeting(membership: Membership, meeting_id: int) -> Meeting:
     meeting = get_object_or_404(membership.learning_set.meetings.all(), pk=meeting_id)
     meeting.learning_set = membership.learning_set
     return meeting
-
-
-def _form_error(form, error: ValidationError) -> None:
-    """A service's refusal, shown beside the field it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _wants_json(request) -> bool:
@@ -203,7 +195,7 @@ def _reflection_form_page(request, *, learning_set, template, draft, reflection=
         try:
             saved = _reflection_save(request, form, learning_set, reflection)
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "Your reflection is saved.")
             # Tells the page script which copy kept in the browser may now go.
@@ -352,7 +344,7 @@ def action_new(request, set_id: int):
                 created_by=request.user,
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, f"Action recorded, due by {action.due_on:%d/%m/%Y}.")
             return redirect("between:action_list", learning_set.pk)
@@ -385,7 +377,7 @@ def action_detail(request, action_id: int):
                     action=action, written_by=request.user, **form.cleaned_data
                 )
             except ValidationError as error:
-                _form_error(form, error)
+                form_add_service_error(form, error)
             else:
                 messages.success(request, "Your progress is recorded.")
                 return redirect("between:action_detail", action.pk)
@@ -436,7 +428,7 @@ def question_new(request, set_id: int):
                 learning_set=learning_set, asked_by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "Your question is asked.")
             return redirect("between:question_detail", question.pk)
@@ -503,7 +495,7 @@ def question_answer(request, question_id: int):
                 question=question, answered_by=request.user, answer=form.cleaned_data["answer"]
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "Your answer is saved.")
             return redirect("between:question_detail", question.pk)
@@ -541,7 +533,7 @@ def innovator_question(request, question_id: int):
                 question=question, answered_by=request.user, answer=form.cleaned_data["answer"]
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "Your answer is sent to the set.")
             return redirect("between:innovator_question", question.pk)
@@ -592,7 +584,7 @@ def barrier_new(request, set_id: int):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "The barrier is recorded. Your facilitators can see it.")
             return redirect("between:barrier_list", learning_set.pk)
@@ -625,7 +617,7 @@ def barrier_resolve(request, barrier_id: int):
         try:
             services.barrier_resolve(barrier=barrier, resolved_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "The barrier is marked resolved.")
             return redirect("between:barrier_list", barrier.learning_set_id)
@@ -659,7 +651,7 @@ def check_in(request, set_id: int):
                 learning_set=learning_set, person=request.user, **_check_in_fields(form)
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "Thank you: your check-in is saved.")
             return redirect("home")
@@ -713,7 +705,7 @@ def airtime(request, set_id: int, meeting_id: int):
         try:
             services.airtime_bid_make(meeting=meeting, person=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "Your bid for airtime is in.")
             return redirect("between:airtime", set_id, meeting_id)
@@ -750,7 +742,7 @@ def airtime_order(request, set_id: int, meeting_id: int):
                 placements=[services.Placement(*row) for row in form.placements()],
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "The airtime rounds are saved.")
             return redirect("between:airtime", set_id, meeting_id)

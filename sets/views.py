@@ -12,6 +12,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actionlearning.accounts.models import User
+from actionlearning.forms import form_add_service_error
 from sets import services
 from sets.calendar import feed_calendar, meeting_calendar
 from sets.forms import (
@@ -83,15 +84,6 @@ def _meeting_of(learning_set: LearningSet, meeting_id: int) -> Meeting:
     return meeting
 
 
-def _form_error(form, error: ValidationError) -> None:
-    """A service's refusal, shown beside the field it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 # --- Sets --------------------------------------------------------------------------------
 
 
@@ -123,7 +115,7 @@ def set_create(request):
                 series=form.series_plan(),
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, f"“{learning_set.name}” is ready. Invite its members next.")
             return redirect("sets:manage", learning_set.pk)
@@ -198,7 +190,7 @@ def set_edit(request, set_id: int):
                 learning_set=learning_set, text=data["ground_rules"], written_by=request.user
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "The set's details are saved.")
             return redirect("sets:manage", learning_set.pk)
@@ -233,7 +225,7 @@ def set_invite(request, set_id: int):
         try:
             sent = _invitations_send(request, learning_set, form)
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             if not form.line_errors:
                 return redirect("sets:manage", learning_set.pk)
@@ -314,7 +306,7 @@ def meetings_plan(request, set_id: int):
                 learning_set=learning_set, plan=form.series_plan()
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, f"{len(planned)} meetings planned.")
             return redirect("sets:manage", learning_set.pk)
@@ -359,7 +351,7 @@ def meeting_rsvp(request, set_id: int, meeting_id: int):
                 meeting=meeting, person=request.user, response=form.cleaned_data["response"]
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, f"Your answer is saved: {rsvp.get_response_display()}.")
             return redirect("sets:meeting", set_id, meeting_id)
@@ -393,7 +385,7 @@ def meeting_manage(request, set_id: int, meeting_id: int):
         try:
             _manage_save(request, meeting, section, forms[section])
         except ValidationError as error:
-            _form_error(forms[section], error)
+            form_add_service_error(forms[section], error)
         else:
             return redirect("sets:meeting_manage", set_id, meeting_id)
     context = {"learning_set": learning_set, "meeting": meeting, **forms}
@@ -472,7 +464,7 @@ def meeting_edit(request, set_id: int, meeting_id: int):
                 joining_link=data["joining_link"],
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "The meeting is saved. Calendars will show the change.")
             return redirect("sets:meeting", set_id, meeting_id)
@@ -633,7 +625,7 @@ def invitation_accept(request):
                 ground_rules=form.cleaned_data["ground_rules"],
             )
         except ValidationError as error:
-            _form_error(form, error)
+            form_add_service_error(form, error)
         else:
             del request.session[INVITATION_SESSION_KEY]
             messages.success(request, f"Welcome to “{invitation.learning_set.name}”.")
